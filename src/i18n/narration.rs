@@ -1,0 +1,180 @@
+//! One narration line per timeline step, composed from the step's facts: the user call, the
+//! segment that arrived, the state changes (with what the new state means) and what was sent.
+//! Written for students; the seed article is the reference, not the source of the sentences.
+
+use super::{Lang, Msg};
+use crate::tcp::{Flags, Segment, State, UserCall};
+use crate::timeline::{Role, Step, Timeline};
+
+fn role(lang: Lang, r: Role) -> &'static str {
+    match r {
+        Role::Client => Msg::Client.text(lang),
+        Role::Server => Msg::Server.text(lang),
+        Role::Middlebox => Msg::Middlebox.text(lang),
+    }
+}
+
+fn numbers(seg: &Segment) -> String {
+    let mut s = format!("seq={}", seg.seq);
+    if seg.flags.ack() {
+        s.push_str(&format!(", ack={}", seg.ack));
+    }
+    if !seg.payload.is_empty() {
+        s.push_str(&format!(", len={}", seg.payload.len()));
+    }
+    s
+}
+
+/// What being in `state` means, including the other names students meet for it.
+pub fn state_meaning(lang: Lang, state: State) -> &'static str {
+    match (lang, state) {
+        (Lang::En, State::Closed) => "there is no connection",
+        (Lang::ZhCn, State::Closed) => "没有连接",
+        (Lang::En, State::Listen) => "the socket waits for a SYN from any client",
+        (Lang::ZhCn, State::Listen) => "套接字在等待任意客户端发来的 SYN",
+        (Lang::En, State::SynSent) => {
+            "its SYN is out and it waits for the SYN+ACK (the seed writes SYN_SEND; Linux shows SYN-SENT)"
+        }
+        (Lang::ZhCn, State::SynSent) => {
+            "SYN 已发出，正在等待 SYN+ACK（原文写作 SYN_SEND，Linux 显示为 SYN-SENT）"
+        }
+        (Lang::En, State::SynReceived) => {
+            "it has answered the SYN and waits for the last ACK (Linux calls this SYN_RECV)"
+        }
+        (Lang::ZhCn, State::SynReceived) => {
+            "已回应了 SYN，正在等待最后一个 ACK（Linux 和原文称之为 SYN_RECV）"
+        }
+        (Lang::En, State::Established) => {
+            "both sides know each other's initial sequence number, so data can flow"
+        }
+        (Lang::ZhCn, State::Established) => "双方都已知道对方的初始序号，可以开始传送数据",
+        (Lang::En, State::FinWait1) => "its FIN is out; it waits for that FIN to be acknowledged",
+        (Lang::ZhCn, State::FinWait1) => "FIN 已发出，正在等待对方确认这个 FIN",
+        (Lang::En, State::FinWait2) => {
+            "its FIN is acknowledged; it can still receive and waits for the peer's FIN"
+        }
+        (Lang::ZhCn, State::FinWait2) => "FIN 已被确认；它仍能接收数据，正在等待对方的 FIN",
+        (Lang::En, State::CloseWait) => {
+            "the peer has finished sending; this side may still send, then should close"
+        }
+        (Lang::ZhCn, State::CloseWait) => "对方已发送完毕；本方还可以发送，之后应当关闭",
+        (Lang::En, State::Closing) => "both FINs crossed; it waits for its own FIN to be acknowledged",
+        (Lang::ZhCn, State::Closing) => "双方的 FIN 在途中交错；正在等待自己的 FIN 被确认",
+        (Lang::En, State::LastAck) => "it has sent its FIN after the peer's and waits for the last ACK",
+        (Lang::ZhCn, State::LastAck) => "在对方之后发出了自己的 FIN，正在等待最后一个 ACK",
+        (Lang::En, State::TimeWait) => {
+            "it waits 2·MSL so stray segments die out and a lost final ACK can be repeated (netstat: TIME_WAIT)"
+        }
+        (Lang::ZhCn, State::TimeWait) => {
+            "等待 2·MSL，让网络中残留的报文消失，并能在最后的 ACK 丢失时重发（netstat 显示 TIME_WAIT）"
+        }
+    }
+}
+
+fn call_text(lang: Lang, who: &str, call: UserCall) -> String {
+    match (lang, call) {
+        (Lang::En, UserCall::Listen) => {
+            format!("The {who} calls listen(): its socket will accept connections.")
+        }
+        (Lang::ZhCn, UserCall::Listen) => format!("{who}调用 listen()：它的套接字开始接受连接。"),
+        (Lang::En, UserCall::Connect) => format!("The {who} calls connect()."),
+        (Lang::ZhCn, UserCall::Connect) => format!("{who}调用 connect()。"),
+        (Lang::En, UserCall::Close) => {
+            format!("The {who} calls close(): it has nothing more to send.")
+        }
+        (Lang::ZhCn, UserCall::Close) => format!("{who}调用 close()：它没有更多数据要发送了。"),
+        (Lang::En, UserCall::Abort) => {
+            format!("The {who} aborts the connection: a reset, no goodbye.")
+        }
+        (Lang::ZhCn, UserCall::Abort) => format!("{who}中止连接：直接复位，不做告别。"),
+    }
+}
+
+/// Which of the handshake's three segments `seg` is, if any, said in words.
+fn handshake_role(lang: Lang, seg: &Segment, completes: bool) -> Option<String> {
+    let syn_only = seg.flags == Flags::SYN;
+    let syn_ack = seg.flags == (Flags::SYN | Flags::ACK);
+    match lang {
+        Lang::En if syn_only => Some(format!(
+            " This is the first handshake: SYN=1 and a fresh initial sequence number j = {}.",
+            seg.seq
+        )),
+        Lang::ZhCn if syn_only => Some(format!(
+            "这是第一次握手：SYN=1，并带上新选的初始序号 j = {}。",
+            seg.seq
+        )),
+        Lang::En if syn_ack => Some(format!(
+            " This is the second handshake: it acknowledges the SYN with ack = j+1 = {} and sends its own initial sequence number k = {}.",
+            seg.ack, seg.seq
+        )),
+        Lang::ZhCn if syn_ack => Some(format!(
+            "这是第二次握手：用 ack = j+1 = {} 确认对方的 SYN，同时发出自己的初始序号 k = {}。",
+            seg.ack, seg.seq
+        )),
+        Lang::En if completes && seg.flags == Flags::ACK => Some(format!(
+            " This is the third handshake: ack = k+1 = {}; it carries no data.",
+            seg.ack
+        )),
+        Lang::ZhCn if completes && seg.flags == Flags::ACK => Some(format!(
+            "这是第三次握手：ack = k+1 = {}，不携带数据。",
+            seg.ack
+        )),
+        _ => None,
+    }
+}
+
+/// The narration of step `index` of `tl` in `lang`.
+pub fn narrate(tl: &Timeline, index: usize, lang: Lang) -> String {
+    let Some(step) = tl.steps.get(index) else {
+        return Msg::BeforeStart.text(lang).to_string();
+    };
+    narrate_step(tl, step, lang)
+}
+
+fn narrate_step(tl: &Timeline, step: &Step, lang: Lang) -> String {
+    let who = role(lang, tl.lanes[step.lane].role);
+    let mut out = String::new();
+    for c in &step.calls {
+        out.push_str(&call_text(lang, who, *c));
+    }
+    if let Some(p) = step.received {
+        let seg = &tl.packets[p].segment;
+        match lang {
+            Lang::En => out.push_str(&format!(
+                "The {who} receives {} ({}).",
+                seg.flags,
+                numbers(seg)
+            )),
+            Lang::ZhCn => out.push_str(&format!("{who}收到 {}（{}）。", seg.flags, numbers(seg))),
+        }
+    }
+    for (_, t) in &step.transitions {
+        let meaning = state_meaning(lang, t.to);
+        match lang {
+            Lang::En => out.push_str(&format!(" {} → {}: {meaning}.", t.from, t.to)),
+            Lang::ZhCn => out.push_str(&format!("{} → {}：{meaning}。", t.from, t.to)),
+        }
+    }
+    let completes = step
+        .transitions
+        .iter()
+        .any(|(_, t)| t.from == State::SynSent && t.to == State::Established);
+    for &p in &step.sent {
+        let pk = &tl.packets[p];
+        let seg = &pk.segment;
+        match lang {
+            Lang::En => out.push_str(&format!(" It sends {} ({}).", seg.flags, numbers(seg))),
+            Lang::ZhCn => out.push_str(&format!("它发出 {}（{}）。", seg.flags, numbers(seg))),
+        }
+        if let Some(h) = handshake_role(lang, seg, completes) {
+            out.push_str(&h);
+        }
+        if pk.arrives_at.is_none() {
+            match lang {
+                Lang::En => out.push_str(" It will be lost on the way."),
+                Lang::ZhCn => out.push_str("它将在途中丢失。"),
+            }
+        }
+    }
+    out.trim().to_string()
+}

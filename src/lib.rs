@@ -1,0 +1,15 @@
+//! synack: watch TCP and HTTP connections happen.
+//!
+//! Layers, arrows pointing down only (see ARCHITECTURE.md):
+//! `ui` → `i18n` → `timeline` → `scenario` → `sim` → `tcp` → `time`.
+//! Everything but `ui` is pure Rust with no web dependency and is tested natively.
+
+pub mod i18n;
+pub mod scenario;
+pub mod sim;
+pub mod tcp;
+pub mod time;
+pub mod timeline;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

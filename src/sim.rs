@@ -1,0 +1,16 @@
+//! Core layer `sim`: a deterministic discrete-event network.
+//!
+//! Hosts with IPv4 addresses, a socket API (bind/listen/connect/accept/send/recv/close/abort)
+//! demultiplexed by 4-tuple, one path between hosts with latency, jitter, loss, bandwidth and
+//! scripted drops. Events are ordered by (time, insertion number); all randomness comes from
+//! the seeded [`Rng`] passed in, so the same seed gives the same trace.
+
+mod link;
+mod net;
+mod rng;
+mod trace;
+
+pub use link::{DropRule, LinkConfig};
+pub use net::{HostId, Net, Notification, SimError, SockEvent, SocketId};
+pub use rng::Rng;
+pub use trace::{PacketRecord, SocketRecord, StateRecord, Trace, UserCallRecord};

@@ -1,0 +1,583 @@
+//! The event loop and the socket API.
+
+use super::{LinkConfig, PacketRecord, Rng, SocketRecord, StateRecord, Trace, UserCallRecord};
+use crate::tcp::{reset_for_unknown, Config, Endpoint, Segment, SeqNum, State, TcpEvent, UserCall};
+use crate::time::SimTime;
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HostId(pub usize);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SocketId(pub usize);
+
+/// What the application layer hears from the network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SockEvent {
+    Tcp(TcpEvent),
+    /// A listener has a connection ready for `accept`.
+    Incoming,
+    /// A wake-up the application scheduled with [`Net::wake_at`].
+    Wake(u64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Notification {
+    pub at: SimTime,
+    /// The socket concerned (`None` for wake-ups).
+    pub socket: Option<SocketId>,
+    pub event: SockEvent,
+}
+
+/// Socket API errors, phrased so the caller can act on them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SimError {
+    NoSuchSocket(SocketId),
+    AddrInUse(SocketAddrV4),
+    NoHostAt(Ipv4Addr),
+    NotListening(SocketId),
+    Tcp(crate::tcp::UserError),
+}
+
+impl fmt::Display for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SimError::NoSuchSocket(s) => write!(f, "no socket #{}", s.0),
+            SimError::AddrInUse(a) => write!(f, "address {a} is already in use"),
+            SimError::NoHostAt(ip) => write!(f, "no host has address {ip}"),
+            SimError::NotListening(s) => write!(f, "socket #{} is not listening", s.0),
+            SimError::Tcp(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<crate::tcp::UserError> for SimError {
+    fn from(e: crate::tcp::UserError) -> SimError {
+        SimError::Tcp(e)
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Host {
+    ip: Ipv4Addr,
+    next_ephemeral: u16,
+    /// ISNs to use next, in order; when empty the ISN is drawn from the seeded RNG.
+    isn_queue: VecDeque<SeqNum>,
+    /// Segments sent so far (for scripted drops).
+    sent: u32,
+}
+
+#[derive(Clone, Debug)]
+struct Socket {
+    host: HostId,
+    tcb: Endpoint,
+    local: Option<SocketAddrV4>,
+    remote: Option<SocketAddrV4>,
+    backlog: usize,
+    accept_queue: VecDeque<SocketId>,
+    parent: Option<SocketId>,
+    timer_at: Option<SimTime>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ev {
+    Deliver(usize),
+    Timer(SocketId),
+    Wake(u64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Scheduled {
+    at: SimTime,
+    order: u64,
+    ev: Ev,
+}
+
+impl Ord for Scheduled {
+    fn cmp(&self, o: &Scheduled) -> Ordering {
+        (self.at, self.order).cmp(&(o.at, o.order))
+    }
+}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, o: &Scheduled) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+/// The whole simulated network.
+#[derive(Clone, Debug)]
+pub struct Net {
+    now: SimTime,
+    order: u64,
+    queue: BinaryHeap<Reverse<Scheduled>>,
+    rng: Rng,
+    link: LinkConfig,
+    tcp: Config,
+    hosts: Vec<Host>,
+    sockets: Vec<Socket>,
+    connected: BTreeMap<(SocketAddrV4, SocketAddrV4), SocketId>,
+    listeners: BTreeMap<SocketAddrV4, SocketId>,
+    /// Per direction (from, to): when the sender's interface is free again.
+    busy_until: BTreeMap<(usize, usize), SimTime>,
+    trace: Trace,
+    pending: VecDeque<Notification>,
+}
+
+impl Net {
+    pub fn new(seed: u64, link: LinkConfig, tcp: Config) -> Net {
+        Net {
+            now: SimTime::ZERO,
+            order: 0,
+            queue: BinaryHeap::new(),
+            rng: Rng::new(seed),
+            link,
+            tcp,
+            hosts: Vec::new(),
+            sockets: Vec::new(),
+            connected: BTreeMap::new(),
+            listeners: BTreeMap::new(),
+            busy_until: BTreeMap::new(),
+            trace: Trace::default(),
+            pending: VecDeque::new(),
+        }
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    pub fn into_trace(self) -> Trace {
+        self.trace
+    }
+
+    pub fn add_host(&mut self, ip: Ipv4Addr) -> HostId {
+        self.hosts.push(Host {
+            ip,
+            next_ephemeral: 49152,
+            isn_queue: VecDeque::new(),
+            sent: 0,
+        });
+        HostId(self.hosts.len() - 1)
+    }
+
+    pub fn host_ip(&self, h: HostId) -> Ipv4Addr {
+        self.hosts[h.0].ip
+    }
+
+    /// Use `isn` for the next connection this host opens or accepts (instead of a random one).
+    pub fn push_isn(&mut self, h: HostId, isn: u32) {
+        self.hosts[h.0].isn_queue.push_back(SeqNum(isn));
+    }
+
+    pub fn set_next_ephemeral(&mut self, h: HostId, port: u16) {
+        self.hosts[h.0].next_ephemeral = port;
+    }
+
+    fn next_isn(&mut self, h: HostId) -> SeqNum {
+        match self.hosts[h.0].isn_queue.pop_front() {
+            Some(s) => s,
+            None => SeqNum(self.rng.next_u32()),
+        }
+    }
+
+    // ---- socket API ------------------------------------------------------------------------
+
+    /// A new, unbound TCP socket in CLOSED.
+    pub fn socket(&mut self, host: HostId) -> SocketId {
+        self.new_socket(host, Endpoint::new(self.tcp, 0, 0), None)
+    }
+
+    fn new_socket(&mut self, host: HostId, tcb: Endpoint, parent: Option<SocketId>) -> SocketId {
+        self.sockets.push(Socket {
+            host,
+            tcb,
+            local: None,
+            remote: None,
+            backlog: 0,
+            accept_queue: VecDeque::new(),
+            parent,
+            timer_at: None,
+        });
+        self.trace.sockets.push(SocketRecord {
+            host,
+            created_at: self.now,
+            local: None,
+            remote: None,
+            parent,
+        });
+        SocketId(self.sockets.len() - 1)
+    }
+
+    fn sock(&self, s: SocketId) -> Result<&Socket, SimError> {
+        self.sockets.get(s.0).ok_or(SimError::NoSuchSocket(s))
+    }
+
+    fn sock_mut(&mut self, s: SocketId) -> Result<&mut Socket, SimError> {
+        self.sockets.get_mut(s.0).ok_or(SimError::NoSuchSocket(s))
+    }
+
+    pub fn state(&self, s: SocketId) -> Option<State> {
+        self.sockets.get(s.0).map(|k| k.tcb.state())
+    }
+
+    pub fn endpoint(&self, s: SocketId) -> Option<&Endpoint> {
+        self.sockets.get(s.0).map(|k| &k.tcb)
+    }
+
+    pub fn local_addr(&self, s: SocketId) -> Option<SocketAddrV4> {
+        self.sockets.get(s.0).and_then(|k| k.local)
+    }
+
+    pub fn remote_addr(&self, s: SocketId) -> Option<SocketAddrV4> {
+        self.sockets.get(s.0).and_then(|k| k.remote)
+    }
+
+    /// bind(): give the socket a local port on its host.
+    pub fn bind(&mut self, s: SocketId, port: u16) -> Result<(), SimError> {
+        let host = self.sock(s)?.host;
+        let addr = SocketAddrV4::new(self.hosts[host.0].ip, port);
+        let taken = self.listeners.contains_key(&addr)
+            || self.sockets.iter().any(|k| {
+                k.local == Some(addr) && k.parent.is_none() && k.tcb.state() != State::Closed
+            });
+        if taken {
+            return Err(SimError::AddrInUse(addr));
+        }
+        self.set_local(s, addr);
+        Ok(())
+    }
+
+    fn set_local(&mut self, s: SocketId, addr: SocketAddrV4) {
+        self.sockets[s.0].local = Some(addr);
+        self.sockets[s.0].tcb = {
+            let old = &self.sockets[s.0].tcb;
+            Endpoint::new(*old.config(), addr.port(), old.remote_port())
+        };
+        self.trace.sockets[s.0].local = Some(addr);
+    }
+
+    /// listen(): passive open; at most `backlog` connections wait for `accept`.
+    pub fn listen(&mut self, s: SocketId, backlog: usize) -> Result<(), SimError> {
+        let local = match self.sock(s)?.local {
+            Some(a) => a,
+            None => return Err(SimError::NotListening(s)),
+        };
+        self.call(s, UserCall::Listen);
+        // Each accepted connection draws its own ISN when its SYN arrives (`spawn_child`).
+        self.sockets[s.0].tcb.listen(self.now, SeqNum(0))?;
+        self.sockets[s.0].backlog = backlog.max(1);
+        self.listeners.insert(local, s);
+        self.after_tcb(s);
+        Ok(())
+    }
+
+    /// connect(): active open to `remote`, binding an ephemeral port if needed.
+    pub fn connect(&mut self, s: SocketId, remote: SocketAddrV4) -> Result<(), SimError> {
+        let host = self.sock(s)?.host;
+        if self.sockets[s.0].local.is_none() {
+            let ip = self.hosts[host.0].ip;
+            let port = self.hosts[host.0].next_ephemeral;
+            self.hosts[host.0].next_ephemeral = port.checked_add(1).unwrap_or(49152);
+            self.set_local(s, SocketAddrV4::new(ip, port));
+        }
+        let local = self.sockets[s.0].local.ok_or(SimError::NoSuchSocket(s))?;
+        if self.connected.contains_key(&(local, remote)) {
+            return Err(SimError::AddrInUse(local));
+        }
+        self.sockets[s.0].remote = Some(remote);
+        self.trace.sockets[s.0].remote = Some(remote);
+        self.sockets[s.0].tcb = Endpoint::new(self.tcp, local.port(), remote.port());
+        let iss = self.next_isn(host);
+        self.call(s, UserCall::Connect);
+        let out = self.sockets[s.0].tcb.connect(self.now, iss)?;
+        self.connected.insert((local, remote), s);
+        self.emit(s, out);
+        self.after_tcb(s);
+        Ok(())
+    }
+
+    /// accept(): take the oldest established connection from a listener.
+    pub fn accept(&mut self, listener: SocketId) -> Result<Option<SocketId>, SimError> {
+        Ok(self.sock_mut(listener)?.accept_queue.pop_front())
+    }
+
+    pub fn send(&mut self, s: SocketId, data: &[u8]) -> Result<(), SimError> {
+        let now = self.now;
+        let out = self.sock_mut(s)?.tcb.send(now, data)?;
+        self.emit(s, out);
+        self.after_tcb(s);
+        Ok(())
+    }
+
+    pub fn recv(&mut self, s: SocketId) -> Result<Vec<u8>, SimError> {
+        Ok(self.sock_mut(s)?.tcb.recv())
+    }
+
+    /// close(): orderly release (FIN after the queued data).
+    pub fn close(&mut self, s: SocketId) -> Result<(), SimError> {
+        let now = self.now;
+        self.sock(s)?;
+        self.call(s, UserCall::Close);
+        let out = self.sockets[s.0].tcb.close(now)?;
+        self.emit(s, out);
+        self.after_tcb(s);
+        Ok(())
+    }
+
+    /// abort(): RST and forget the connection (SO_LINGER with zero timeout).
+    pub fn abort(&mut self, s: SocketId) -> Result<(), SimError> {
+        let now = self.now;
+        self.sock(s)?;
+        self.call(s, UserCall::Abort);
+        let out = self.sockets[s.0].tcb.abort(now);
+        self.emit(s, out);
+        self.after_tcb(s);
+        Ok(())
+    }
+
+    /// Ask for a [`SockEvent::Wake`] with `token` at time `at`.
+    pub fn wake_at(&mut self, at: SimTime, token: u64) {
+        self.schedule(at.max(self.now), Ev::Wake(token));
+    }
+
+    fn call(&mut self, s: SocketId, call: UserCall) {
+        self.trace.calls.push(UserCallRecord {
+            at: self.now,
+            socket: s,
+            call,
+        });
+    }
+
+    // ---- the event loop --------------------------------------------------------------------
+
+    fn schedule(&mut self, at: SimTime, ev: Ev) {
+        self.order += 1;
+        self.queue.push(Reverse(Scheduled {
+            at,
+            order: self.order,
+            ev,
+        }));
+    }
+
+    /// Run one scheduled event; return what the applications must hear. `None` when idle.
+    pub fn step(&mut self) -> Option<Vec<Notification>> {
+        let Reverse(next) = self.queue.pop()?;
+        self.now = next.at;
+        match next.ev {
+            Ev::Deliver(id) => self.deliver(id),
+            Ev::Timer(s) => {
+                if self.sockets[s.0].timer_at == Some(next.at) {
+                    self.sockets[s.0].timer_at = None;
+                    let out = self.sockets[s.0].tcb.on_timer(self.now);
+                    self.emit(s, out);
+                    self.after_tcb(s);
+                }
+            }
+            Ev::Wake(token) => self.pending.push_back(Notification {
+                at: self.now,
+                socket: None,
+                event: SockEvent::Wake(token),
+            }),
+        }
+        Some(self.pending.drain(..).collect())
+    }
+
+    /// Run until nothing is scheduled before `until` (events at `until` are not run).
+    pub fn run_until(&mut self, until: SimTime) -> Vec<Notification> {
+        let mut all = Vec::new();
+        while self.queue.peek().is_some_and(|Reverse(n)| n.at < until) {
+            if let Some(n) = self.step() {
+                all.extend(n);
+            }
+        }
+        self.now = self.now.max(until);
+        all
+    }
+
+    /// Time of the next scheduled event.
+    pub fn next_event_at(&self) -> Option<SimTime> {
+        self.queue.peek().map(|Reverse(n)| n.at)
+    }
+
+    /// Send what a TCB produced onto the link.
+    fn emit(&mut self, s: SocketId, segs: Vec<Segment>) {
+        let (host, local, remote) = {
+            let k = &self.sockets[s.0];
+            (k.host, k.local, k.remote)
+        };
+        let (Some(src), Some(dst)) = (local, remote) else {
+            return;
+        };
+        for seg in segs {
+            self.transmit(host, src, dst, seg);
+        }
+    }
+
+    fn transmit(&mut self, from: HostId, src: SocketAddrV4, dst: SocketAddrV4, seg: Segment) {
+        let to = self
+            .hosts
+            .iter()
+            .position(|h| h.ip == *dst.ip())
+            .map(HostId);
+        self.hosts[from.0].sent += 1;
+        let nth = self.hosts[from.0].sent;
+        // Ethernet 14 + IPv4 20 + TCP 20 (+4 MSS option) + payload.
+        let wire = 54 + if seg.mss.is_some() { 4 } else { 0 } + seg.payload.len();
+        let key = (from.0, to.map_or(usize::MAX, |h| h.0));
+        let start = self
+            .busy_until
+            .get(&key)
+            .copied()
+            .unwrap_or(SimTime::ZERO)
+            .max(self.now);
+        let on_wire = start + self.link.serialization(wire);
+        self.busy_until.insert(key, on_wire);
+        let jitter = match self.link.jitter.micros() {
+            0 => 0,
+            j => self.rng.below(j + 1),
+        };
+        let arrive = on_wire + self.link.latency + crate::time::SimDuration(jitter);
+        let scripted = self
+            .link
+            .drops
+            .iter()
+            .any(|r| r.from == from && r.nth == nth);
+        let random = self.rng.chance_ppm(self.link.loss_ppm);
+        let lost = scripted
+            || random
+            || to.is_none()
+            || self.link.is_cut(self.now)
+            || self.link.is_cut(arrive);
+        let id = self.trace.packets.len();
+        let mid = SimTime(self.now.micros() + (arrive.micros() - self.now.micros()) / 2);
+        self.trace.packets.push(PacketRecord {
+            sent_at: self.now,
+            arrives_at: (!lost).then_some(arrive),
+            lost_at: lost.then_some(mid),
+            from,
+            to,
+            src,
+            dst,
+            segment: seg,
+        });
+        if !lost {
+            self.schedule(arrive, Ev::Deliver(id));
+        }
+    }
+
+    fn deliver(&mut self, id: usize) {
+        let (src, dst) = (self.trace.packets[id].src, self.trace.packets[id].dst);
+        let seg = self.trace.packets[id].segment.clone();
+        let Some(to) = self.trace.packets[id].to else {
+            return;
+        };
+        if let Some(&s) = self.connected.get(&(dst, src)) {
+            let out = self.sockets[s.0].tcb.on_segment(self.now, &seg);
+            self.emit(s, out);
+            self.after_tcb(s);
+            return;
+        }
+        if let Some(&l) = self.listeners.get(&dst) {
+            if seg.flags.syn() && !seg.flags.ack() && !seg.flags.rst() {
+                self.spawn_child(l, src, dst, &seg);
+            } else {
+                // LISTEN's own rules: ignore RST, answer an ACK with RST.
+                let out = self.sockets[l.0].tcb.on_segment(self.now, &seg);
+                for r in out {
+                    self.transmit(to, dst, src, r);
+                }
+            }
+            return;
+        }
+        // §3.10.7.1: no TCB at all.
+        if let Some(r) = reset_for_unknown(&seg) {
+            self.transmit(to, dst, src, r);
+        }
+    }
+
+    /// A SYN reached a listener: a new TCB in LISTEN takes it, unless the backlog is full
+    /// (then the SYN is dropped silently, as Linux does, and the client retries).
+    fn spawn_child(&mut self, l: SocketId, src: SocketAddrV4, dst: SocketAddrV4, syn: &Segment) {
+        let half_open = self
+            .sockets
+            .iter()
+            .filter(|k| k.parent == Some(l) && k.tcb.state() == State::SynReceived)
+            .count();
+        let unaccepted = self.sockets[l.0].accept_queue.len();
+        if unaccepted + half_open >= self.sockets[l.0].backlog {
+            return;
+        }
+        let host = self.sockets[l.0].host;
+        let iss = self.next_isn(host);
+        let child_tcb = self.sockets[l.0].tcb.fork_for(src.port(), iss);
+        let c = self.new_socket(host, child_tcb, Some(l));
+        self.sockets[c.0].local = Some(dst);
+        self.sockets[c.0].remote = Some(src);
+        self.trace.sockets[c.0].local = Some(dst);
+        self.trace.sockets[c.0].remote = Some(src);
+        self.connected.insert((dst, src), c);
+        let out = self.sockets[c.0].tcb.on_segment(self.now, syn);
+        self.emit(c, out);
+        self.after_tcb(c);
+    }
+
+    /// After any call into a TCB: record transitions, pass events on, keep timers and the
+    /// demultiplexing tables true.
+    fn after_tcb(&mut self, s: SocketId) {
+        let now = self.now;
+        let transitions = self.sockets[s.0].tcb.take_transitions();
+        for t in transitions {
+            self.trace.states.push(StateRecord {
+                socket: s,
+                transition: t,
+            });
+        }
+        for e in self.sockets[s.0].tcb.take_events() {
+            if e == TcpEvent::Connected {
+                if let Some(l) = self.sockets[s.0].parent {
+                    self.sockets[l.0].accept_queue.push_back(s);
+                    self.pending.push_back(Notification {
+                        at: now,
+                        socket: Some(l),
+                        event: SockEvent::Incoming,
+                    });
+                }
+            }
+            self.pending.push_back(Notification {
+                at: now,
+                socket: Some(s),
+                event: SockEvent::Tcp(e),
+            });
+        }
+        let state = self.sockets[s.0].tcb.state();
+        let is_child = self.sockets[s.0].parent.is_some();
+        if state == State::Closed || (is_child && state == State::Listen) {
+            if let (Some(l), Some(r)) = (self.sockets[s.0].local, self.sockets[s.0].remote) {
+                if self.connected.get(&(l, r)) == Some(&s) {
+                    self.connected.remove(&(l, r));
+                }
+            }
+            if let Some(l) = self.sockets[s.0].local {
+                if self.listeners.get(&l) == Some(&s) {
+                    self.listeners.remove(&l);
+                }
+            }
+        }
+        let deadline = self.sockets[s.0].tcb.next_deadline();
+        if deadline.is_some() && deadline != self.sockets[s.0].timer_at {
+            self.sockets[s.0].timer_at = deadline;
+            if let Some(at) = deadline {
+                self.schedule(at.max(now), Ev::Timer(s));
+            }
+        } else if deadline.is_none() {
+            self.sockets[s.0].timer_at = None;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! What a run leaves behind: every packet, socket, user call and state change, in order.
+//! The `timeline` layer turns this into something to draw.
+
+use crate::sim::{HostId, SocketId};
+use crate::tcp::{Segment, Transition, UserCall};
+use crate::time::SimTime;
+use std::net::SocketAddrV4;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PacketRecord {
+    pub sent_at: SimTime,
+    /// `None`: the packet was lost (see `lost_at`).
+    pub arrives_at: Option<SimTime>,
+    /// Where a lost packet vanished (half way along the path, for drawing).
+    pub lost_at: Option<SimTime>,
+    pub from: HostId,
+    pub to: Option<HostId>,
+    pub src: SocketAddrV4,
+    pub dst: SocketAddrV4,
+    pub segment: Segment,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SocketRecord {
+    pub host: HostId,
+    pub created_at: SimTime,
+    pub local: Option<SocketAddrV4>,
+    pub remote: Option<SocketAddrV4>,
+    /// The listener a connection was accepted from.
+    pub parent: Option<SocketId>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StateRecord {
+    pub socket: SocketId,
+    pub transition: Transition,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UserCallRecord {
+    pub at: SimTime,
+    pub socket: SocketId,
+    pub call: UserCall,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trace {
+    pub packets: Vec<PacketRecord>,
+    pub sockets: Vec<SocketRecord>,
+    pub states: Vec<StateRecord>,
+    pub calls: Vec<UserCallRecord>,
+}

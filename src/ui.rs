@@ -1,0 +1,49 @@
+//! Layer `ui`: the Yew single-page app. The only layer that touches yew, web-sys or gloo.
+//!
+//! It draws [`Frame`](crate::timeline::Frame)s and dispatches actions; it computes no
+//! protocol facts. One timeline per pane is built once and shared by `Rc`.
+
+mod app;
+mod clock;
+mod controls;
+mod dom;
+mod header;
+mod icons;
+mod ladder;
+mod narration;
+mod state;
+
+use wasm_bindgen::JsCast;
+
+/// Entry point of the wasm binary.
+pub fn start() {
+    install_panic_banner();
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    match root {
+        Some(root) => {
+            yew::Renderer::<app::App>::with_root(root).render();
+        }
+        None => web_sys::console::error_1(&"synack: no #app element in the page".into()),
+    }
+}
+
+/// A panic must never leave a blank page: show what happened and a way back.
+fn install_panic_banner() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info.to_string();
+        web_sys::console::error_1(&format!("synack panicked: {msg}").into());
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let Some(banner) = doc.get_element_by_id("fatal") {
+            if let Some(detail) = doc.get_element_by_id("fatal-detail") {
+                detail.set_text_content(Some(&msg));
+            }
+            if let Ok(el) = banner.dyn_into::<web_sys::HtmlElement>() {
+                el.set_hidden(false);
+            }
+        }
+    }));
+}

@@ -1,0 +1,102 @@
+//! Playback controls: play/pause, step, restart, end, scrubber with event ticks, speed.
+
+use super::icons;
+use super::state::SPEEDS;
+use crate::i18n::{step_counter, Lang, Msg};
+use crate::time::SimTime;
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub lang: Lang,
+    pub t: SimTime,
+    pub end: SimTime,
+    pub playing: bool,
+    pub speed: f64,
+    /// Times of all steps (for the ticks under the scrubber).
+    pub stops: Rc<[SimTime]>,
+    /// 1-based number of the current step and the total.
+    pub step: usize,
+    pub steps: usize,
+    pub on_toggle: Callback<()>,
+    pub on_back: Callback<()>,
+    pub on_forward: Callback<()>,
+    pub on_restart: Callback<()>,
+    pub on_end: Callback<()>,
+    pub on_seek: Callback<SimTime>,
+    pub on_speed: Callback<f64>,
+}
+
+#[component]
+pub fn Controls(p: &ControlsProps) -> Html {
+    let lang = p.lang;
+    let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
+    let on_input = p.on_seek.reform(|e: InputEvent| {
+        let v: u64 = e
+            .target_unchecked_into::<HtmlInputElement>()
+            .value()
+            .parse()
+            .unwrap_or(0);
+        SimTime(v)
+    });
+    let on_speed = p.on_speed.reform(|e: Event| {
+        e.target_unchecked_into::<HtmlSelectElement>()
+            .value()
+            .parse()
+            .unwrap_or(1.0)
+    });
+    let end = p.end.micros().max(1);
+    let ticks = p.stops.iter().map(|s| {
+        let pct = s.micros() as f64 * 100.0 / end as f64;
+        html! { <span class="tick" style={format!("left:{pct:.3}%")}></span> }
+    });
+    let (play_label, play_icon) = if p.playing {
+        (Msg::Pause.text(lang), icons::pause())
+    } else {
+        (Msg::Play.text(lang), icons::play())
+    };
+    html! {
+        <div class="controls" role="group" aria-label={Msg::Controls.text(lang)}>
+            <div class="buttons">
+                <button type="button" data-testid="restart" aria-label={Msg::Restart.text(lang)}
+                        title={Msg::Restart.text(lang)} onclick={click(&p.on_restart)}>
+                    { icons::restart() }</button>
+                <button type="button" data-testid="step-back" aria-label={Msg::StepBack.text(lang)}
+                        title={Msg::StepBack.text(lang)} onclick={click(&p.on_back)}>
+                    { icons::step_back() }</button>
+                <button type="button" class="play" data-testid="play"
+                        aria-pressed={p.playing.to_string()} aria-label={play_label}
+                        title={play_label} onclick={click(&p.on_toggle)}>
+                    { play_icon }</button>
+                <button type="button" data-testid="step-forward"
+                        aria-label={Msg::StepForward.text(lang)}
+                        title={Msg::StepForward.text(lang)} onclick={click(&p.on_forward)}>
+                    { icons::step_forward() }</button>
+                <button type="button" data-testid="to-end" aria-label={Msg::ToEnd.text(lang)}
+                        title={Msg::ToEnd.text(lang)} onclick={click(&p.on_end)}>
+                    { icons::to_end() }</button>
+                <span class="counter" data-testid="step-counter">
+                    { step_counter(lang, p.step, p.steps) }</span>
+                <label class="speed">
+                    <span>{ Msg::Speed.text(lang) }</span>
+                    <select data-testid="speed" onchange={on_speed}>
+                        { for SPEEDS.iter().map(|s| html! {
+                            <option value={s.to_string()} selected={*s == p.speed}>
+                                { format!("{s}×") }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            <div class="scrub">
+                <input type="range" data-testid="scrubber" min="0" max={end.to_string()}
+                       step="100" value={p.t.micros().to_string()}
+                       aria-label={Msg::Scrubber.text(lang)}
+                       aria-valuetext={format!("t = {}", p.t)} oninput={on_input} />
+                <div class="ticks" aria-hidden="true">{ for ticks }</div>
+            </div>
+            <p class="hint">{ Msg::KeyboardHint.text(lang) }</p>
+        </div>
+    }
+}
