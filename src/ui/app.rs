@@ -11,7 +11,7 @@ use crate::i18n::{Lang, Msg};
 use crate::scenario::{build_default, ScenarioId};
 use crate::time::SimTime;
 use crate::timeline::Timeline;
-use gloo_events::EventListener;
+use gloo_events::{EventListener, EventListenerOptions};
 use std::ops::Deref;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -138,14 +138,21 @@ fn Player(props: &PlayerProps) -> Html {
         html! {
             <section class="pane" aria-label={title}>
                 <h2>{ title }</h2>
-                <Ladder timeline={pane.timeline.clone()} frame={frame.clone()} {lang} />
+                <p class="tuple" data-testid="five-tuple">{ five_tuple(&pane.timeline) }</p>
+                <div class="figure">
+                    <Ladder timeline={pane.timeline.clone()} frame={frame.clone()} {lang} />
+                </div>
                 <Narration timeline={pane.timeline.clone()} step={frame.step} {lang} />
             </section>
         }
     });
+    let layout = if panes.len() == 1 {
+        "panes single"
+    } else {
+        "panes"
+    };
     html! {
         <>
-            <div class="panes">{ for views }</div>
             <Controls {lang} t={t} end={playback.end} playing={playback.playing}
                       speed={playback.speed} stops={playback.stops.clone()}
                       step={playback.steps_done()} steps={playback.stops.len()}
@@ -153,6 +160,7 @@ fn Player(props: &PlayerProps) -> Html {
                       on_forward={act(|| Action::StepForward)}
                       on_restart={act(|| Action::Restart)} on_end={act(|| Action::ToEnd)}
                       {on_seek} {on_speed} />
+            <div class={layout}>{ for views }</div>
         </>
     }
 }
@@ -163,7 +171,9 @@ fn Player(props: &PlayerProps) -> Html {
 fn use_keyboard(dispatcher: UseReducerDispatcher<Playback>) {
     use_effect_with((), move |_| {
         let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
-            EventListener::new(&doc, "keydown", move |e| {
+            // Not passive: Space and the arrow keys must not also scroll the page.
+            let opts = EventListenerOptions::enable_prevent_default();
+            EventListener::new_with_options(&doc, "keydown", opts, move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
                     return;
                 };
@@ -190,4 +200,14 @@ fn use_keyboard(dispatcher: UseReducerDispatcher<Playback>) {
         });
         move || drop(listener)
     });
+}
+
+/// The seed's "five pieces of information" of a socket pair: protocol, both addresses, both
+/// ports — of the first connection in the pane.
+fn five_tuple(tl: &Timeline) -> String {
+    tl.tracks
+        .iter()
+        .find_map(|t| Some((t.local?, t.remote?)))
+        .map(|(l, r)| format!("TCP  {} ⇄ {}", l, r))
+        .unwrap_or_default()
 }

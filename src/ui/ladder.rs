@@ -157,7 +157,13 @@ pub fn Ladder(props: &LadderProps) -> Html {
         let angle = (y2 - y1).atan2(x2 - x1).to_degrees();
         let k = kind(p.segment.flags, !p.segment.payload.is_empty());
         let label = p.segment.label();
-        let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 6.0);
+        // The label runs along its arrow, just above it, always reading left to right.
+        let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+        let text_angle = if angle.abs() > 90.0 {
+            angle - 180.0
+        } else {
+            angle
+        };
         let lost = v.lost.then(|| {
             html! {
                 <g class="lost-mark" transform={format!("translate({x2:.1},{y2:.1})")}>
@@ -188,7 +194,8 @@ pub fn Ladder(props: &LadderProps) -> Html {
                 { for head }
                 { for lost }
                 <text data-testid="packet-label" class="pkt-label" text-anchor="middle"
-                      x={format!("{mx:.1}")} y={format!("{my:.1}")}>{ label }</text>
+                      transform={format!("translate({mx:.1},{my:.1}) rotate({text_angle:.1})")}
+                      y="-7">{ label }</text>
             </g>
         }
     });
