@@ -6,11 +6,15 @@
 //! the seeded [`Rng`] passed in, so the same seed gives the same trace.
 
 mod link;
+mod middlebox;
 mod net;
 mod rng;
 mod trace;
 
 pub use link::{DropRule, LinkConfig};
+pub use middlebox::{conn_key, ConnKey, MiddleboxConfig, MiddleboxEvent, OnUnknown};
 pub use net::{HostId, Net, Notification, SimError, SockEvent, SocketId};
 pub use rng::Rng;
-pub use trace::{PacketRecord, SocketRecord, StateRecord, Trace, UserCallRecord};
+pub use trace::{
+    DropCause, MiddleboxRecord, PacketRecord, SocketRecord, StateRecord, Trace, UserCallRecord,
+};

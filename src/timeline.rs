@@ -12,7 +12,7 @@ mod ladder_text;
 pub use build::LaneSpec;
 pub use frame::{Frame, PacketView};
 
-use crate::sim::HostId;
+use crate::sim::{DropCause, HostId};
 use crate::tcp::{Segment, State, Transition, UserCall};
 use crate::time::SimTime;
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -74,6 +74,8 @@ pub struct Packet {
     pub segment: Segment,
     /// Wireshark's `tcp.analysis.retransmission`: data or SYN/FIN already sent once.
     pub retransmission: bool,
+    /// Why it never arrived (`None` if it did).
+    pub dropped_by: Option<DropCause>,
 }
 
 impl Packet {
@@ -93,6 +95,21 @@ pub struct Step {
     pub received: Option<usize>,
     pub transitions: Vec<(usize, Transition)>,
     pub sent: Vec<usize>,
+    /// Things that are not TCP state: what a middlebox did, what an application did.
+    pub notes: Vec<Note>,
+}
+
+/// A happening beside the TCP state machines, told in the narration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// A firewall/NAT saw a SYN and now tracks the connection.
+    MiddleboxOpened,
+    /// The firewall/NAT forgot an idle connection.
+    MiddleboxExpired,
+    /// The firewall/NAT dropped packet `packet` of a connection it did not know.
+    MiddleboxDropped { packet: usize },
+    /// … and answered it with the RST `rst`.
+    MiddleboxReset { packet: usize, rst: usize },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 
 use super::{Lang, Msg};
 use crate::tcp::{Flags, Segment, State, UserCall};
-use crate::timeline::{Role, Step, Timeline};
+use crate::timeline::{Note, Role, Step, Timeline};
 
 fn role(lang: Lang, r: Role) -> &'static str {
     match r {
@@ -155,6 +155,9 @@ fn narrate_step(tl: &Timeline, step: &Step, lang: Lang) -> String {
             Lang::ZhCn => out.push_str(&format!("{} → {}：{meaning}。", t.from, t.to)),
         }
     }
+    for n in &step.notes {
+        out.push_str(&note_text(lang, tl, *n));
+    }
     let completes = step
         .transitions
         .iter()
@@ -177,4 +180,33 @@ fn narrate_step(tl: &Timeline, step: &Step, lang: Lang) -> String {
         }
     }
     out.trim().to_string()
+}
+
+fn note_text(lang: Lang, tl: &Timeline, note: Note) -> String {
+    let flags = |p: usize| tl.packets[p].segment.flags.to_string();
+    match (lang, note) {
+        (Lang::En, Note::MiddleboxOpened) => {
+            " The firewall sees the SYN and starts tracking this connection.".to_string()
+        }
+        (Lang::ZhCn, Note::MiddleboxOpened) => "防火墙看到了 SYN，开始记录这条连接。".to_string(),
+        (Lang::En, Note::MiddleboxExpired) => " The firewall has seen nothing on this connection for its whole idle timeout and forgets it — neither end is told.".to_string(),
+        (Lang::ZhCn, Note::MiddleboxExpired) => {
+            "这条连接空闲的时间超过了防火墙的超时，防火墙把它忘掉了——两端都不知道。".to_string()
+        }
+        (Lang::En, Note::MiddleboxDropped { packet }) => format!(
+            " The firewall no longer knows this connection and silently drops the {}.",
+            flags(packet)
+        ),
+        (Lang::ZhCn, Note::MiddleboxDropped { packet }) => {
+            format!("防火墙已不认识这条连接，悄悄丢弃了这个 {}。", flags(packet))
+        }
+        (Lang::En, Note::MiddleboxReset { packet, .. }) => format!(
+            " The firewall no longer knows this connection: it drops the {} and answers with a RST in the other end's name.",
+            flags(packet)
+        ),
+        (Lang::ZhCn, Note::MiddleboxReset { packet, .. }) => format!(
+            "防火墙已不认识这条连接：它丢弃这个 {}，并以对端的名义回一个 RST。",
+            flags(packet)
+        ),
+    }
 }

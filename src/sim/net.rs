@@ -1,8 +1,12 @@
 //! The event loop and the socket API.
 
-use super::{LinkConfig, PacketRecord, Rng, SocketRecord, StateRecord, Trace, UserCallRecord};
+use super::middlebox::{Middlebox, Verdict};
+use super::{
+    conn_key, ConnKey, DropCause, LinkConfig, MiddleboxConfig, MiddleboxEvent, MiddleboxRecord,
+    OnUnknown, PacketRecord, Rng, SocketRecord, StateRecord, Trace, UserCallRecord,
+};
 use crate::tcp::{reset_for_unknown, Config, Endpoint, Segment, SeqNum, State, TcpEvent, UserCall};
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::fmt;
@@ -85,6 +89,10 @@ struct Socket {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Ev {
     Deliver(usize),
+    /// A packet reaches the middlebox (half way along the path).
+    Inspect(usize),
+    /// Check whether the middlebox's entry `mb_keys[i]` has gone idle.
+    Expire(usize),
     Timer(SocketId),
     Wake(u64),
 }
@@ -124,6 +132,8 @@ pub struct Net {
     busy_until: BTreeMap<(usize, usize), SimTime>,
     trace: Trace,
     pending: VecDeque<Notification>,
+    middlebox: Option<(HostId, Middlebox)>,
+    mb_keys: Vec<ConnKey>,
 }
 
 impl Net {
@@ -142,6 +152,8 @@ impl Net {
             busy_until: BTreeMap::new(),
             trace: Trace::default(),
             pending: VecDeque::new(),
+            middlebox: None,
+            mb_keys: Vec::new(),
         }
     }
 
@@ -165,6 +177,13 @@ impl Net {
             sent: 0,
         });
         HostId(self.hosts.len() - 1)
+    }
+
+    /// Put a stateful firewall/NAT half way along the path between all other hosts.
+    pub fn add_middlebox(&mut self, cfg: MiddleboxConfig) -> HostId {
+        let h = self.add_host(cfg.ip);
+        self.middlebox = Some((h, Middlebox::new(cfg)));
+        h
     }
 
     pub fn host_ip(&self, h: HostId) -> Ipv4Addr {
@@ -380,6 +399,16 @@ impl Net {
                     self.after_tcb(s);
                 }
             }
+            Ev::Inspect(id) => self.inspect(id),
+            Ev::Expire(i) => {
+                let key = self.mb_keys[i];
+                if let Some((host, mb)) = &mut self.middlebox {
+                    if mb.expire(self.now, key) {
+                        let host = *host;
+                        self.record_mb(host, key, MiddleboxEvent::Expired);
+                    }
+                }
+            }
             Ev::Wake(token) => self.pending.push_back(Notification {
                 at: self.now,
                 socket: None,
@@ -421,11 +450,13 @@ impl Net {
     }
 
     fn transmit(&mut self, from: HostId, src: SocketAddrV4, dst: SocketAddrV4, seg: Segment) {
+        let mb_host = self.middlebox.as_ref().map(|(h, _)| *h);
         let to = self
             .hosts
             .iter()
             .position(|h| h.ip == *dst.ip())
-            .map(HostId);
+            .map(HostId)
+            .filter(|h| Some(*h) != mb_host);
         self.hosts[from.0].sent += 1;
         let nth = self.hosts[from.0].sent;
         // Ethernet 14 + IPv4 20 + TCP 20 (+4 MSS option) + payload.
@@ -450,26 +481,109 @@ impl Net {
             .iter()
             .any(|r| r.from == from && r.nth == nth);
         let random = self.rng.chance_ppm(self.link.loss_ppm);
-        let lost = scripted
-            || random
-            || to.is_none()
-            || self.link.is_cut(self.now)
-            || self.link.is_cut(arrive);
+        let dropped_by = if scripted {
+            Some(DropCause::Scripted)
+        } else if random {
+            Some(DropCause::Random)
+        } else if to.is_none() {
+            Some(DropCause::NoRoute)
+        } else if self.link.is_cut(self.now) || self.link.is_cut(arrive) {
+            Some(DropCause::Cut)
+        } else {
+            None
+        };
         let id = self.trace.packets.len();
-        let mid = SimTime(self.now.micros() + (arrive.micros() - self.now.micros()) / 2);
+        // Half way along the path: where a lost packet is drawn vanishing, and where the
+        // middlebox (if any) sees it.
+        let half = on_wire + SimDuration(self.link.latency.micros() / 2);
         self.trace.packets.push(PacketRecord {
             sent_at: self.now,
-            arrives_at: (!lost).then_some(arrive),
-            lost_at: lost.then_some(mid),
+            arrives_at: dropped_by.is_none().then_some(arrive),
+            lost_at: dropped_by.map(|_| half),
+            dropped_by,
             from,
             to,
             src,
             dst,
             segment: seg,
         });
-        if !lost {
-            self.schedule(arrive, Ev::Deliver(id));
+        if dropped_by.is_none() {
+            if mb_host.is_some() && Some(from) != mb_host {
+                self.schedule(half, Ev::Inspect(id));
+            } else {
+                self.schedule(arrive, Ev::Deliver(id));
+            }
         }
+    }
+
+    /// A packet reaches the middlebox: pass it on, or drop (and maybe reset) it.
+    fn inspect(&mut self, id: usize) {
+        let Some((mb_host, mb)) = &mut self.middlebox else {
+            return;
+        };
+        let mb_host = *mb_host;
+        let p = &self.trace.packets[id];
+        let key = conn_key(p.src, p.dst);
+        let syn_only = p.segment.flags.syn() && !p.segment.flags.ack();
+        let on_unknown = mb.cfg.on_unknown;
+        let timeout = mb.cfg.idle_timeout;
+        match mb.judge(self.now, key, syn_only) {
+            Verdict::Pass { opened } => {
+                if opened {
+                    self.record_mb(mb_host, key, MiddleboxEvent::Opened);
+                }
+                self.mb_keys.push(key);
+                let i = self.mb_keys.len() - 1;
+                self.schedule(self.now + timeout, Ev::Expire(i));
+                if let Some(at) = self.trace.packets[id].arrives_at {
+                    self.schedule(at, Ev::Deliver(id));
+                }
+            }
+            Verdict::Unknown => {
+                let p = &mut self.trace.packets[id];
+                let back = p.arrives_at.map_or(SimDuration::ZERO, |a| a - self.now);
+                p.arrives_at = None;
+                p.lost_at = Some(self.now);
+                p.dropped_by = Some(DropCause::Middlebox);
+                let (src, dst, from) = (p.src, p.dst, p.from);
+                let rst = match on_unknown {
+                    OnUnknown::Drop => None,
+                    OnUnknown::Reset => reset_for_unknown(&p.segment),
+                };
+                let event = match rst {
+                    Some(r) => {
+                        let rid = self.trace.packets.len();
+                        self.trace.packets.push(PacketRecord {
+                            sent_at: self.now,
+                            arrives_at: Some(self.now + back),
+                            lost_at: None,
+                            dropped_by: None,
+                            from: mb_host,
+                            to: Some(from),
+                            src: dst,
+                            dst: src,
+                            segment: r,
+                        });
+                        self.schedule(self.now + back, Ev::Deliver(rid));
+                        MiddleboxEvent::Reset {
+                            packet: id,
+                            rst: rid,
+                        }
+                    }
+                    None => MiddleboxEvent::Dropped { packet: id },
+                };
+                self.record_mb(mb_host, key, event);
+            }
+        }
+    }
+
+    fn record_mb(&mut self, host: HostId, conn: ConnKey, event: MiddleboxEvent) {
+        self.trace.middlebox.push(MiddleboxRecord {
+            at: self.now,
+            host,
+            conn,
+            event,
+        });
     }
 
     fn deliver(&mut self, id: usize) {

@@ -1,7 +1,7 @@
 //! What a run leaves behind: every packet, socket, user call and state change, in order.
 //! The `timeline` layer turns this into something to draw.
 
-use crate::sim::{HostId, SocketId};
+use crate::sim::{ConnKey, HostId, MiddleboxEvent, SocketId};
 use crate::tcp::{Segment, Transition, UserCall};
 use crate::time::SimTime;
 use std::net::SocketAddrV4;
@@ -13,11 +13,36 @@ pub struct PacketRecord {
     pub arrives_at: Option<SimTime>,
     /// Where a lost packet vanished (half way along the path, for drawing).
     pub lost_at: Option<SimTime>,
+    /// Why a lost packet was lost.
+    pub dropped_by: Option<DropCause>,
     pub from: HostId,
     pub to: Option<HostId>,
     pub src: SocketAddrV4,
     pub dst: SocketAddrV4,
     pub segment: Segment,
+}
+
+/// Why a packet never arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropCause {
+    /// Random loss on the link (`LinkConfig::loss_ppm`).
+    Random,
+    /// A scripted drop (`DropRule`).
+    Scripted,
+    /// The link was cut.
+    Cut,
+    /// No host has the destination address.
+    NoRoute,
+    /// The middlebox did not know the connection.
+    Middlebox,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MiddleboxRecord {
+    pub at: SimTime,
+    pub host: HostId,
+    pub conn: ConnKey,
+    pub event: MiddleboxEvent,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,4 +74,5 @@ pub struct Trace {
     pub sockets: Vec<SocketRecord>,
     pub states: Vec<StateRecord>,
     pub calls: Vec<UserCallRecord>,
+    pub middlebox: Vec<MiddleboxRecord>,
 }

@@ -1,7 +1,7 @@
 //! Trace → Timeline.
 
-use super::{Lane, Packet, Role, Step, Timeline, Track};
-use crate::sim::{HostId, Trace};
+use super::{Lane, Note, Packet, Role, Step, Timeline, Track};
+use crate::sim::{HostId, MiddleboxEvent, Trace};
 use crate::tcp::{State, UserCall};
 use crate::time::SimTime;
 use std::collections::{BTreeMap, HashMap};
@@ -67,9 +67,10 @@ impl Timeline {
         }
 
         let mut packets = Vec::new();
+        let mut packet_index: HashMap<usize, usize> = HashMap::new();
         // Highest sequence end seen per direction, for retransmission marking.
         let mut high: HashMap<(SocketAddrV4, SocketAddrV4), crate::tcp::SeqNum> = HashMap::new();
-        for p in &trace.packets {
+        for (trace_idx, p) in trace.packets.iter().enumerate() {
             let Some(&from_lane) = lane_of.get(&p.from) else {
                 continue;
             };
@@ -83,6 +84,7 @@ impl Timeline {
                 high.insert(key, end);
             }
             let idx = packets.len();
+            packet_index.insert(trace_idx, idx);
             packets.push(Packet {
                 sent_at: p.sent_at,
                 arrives_at: p.arrives_at.filter(|_| to_lane.is_some()),
@@ -93,10 +95,32 @@ impl Timeline {
                 dst: p.dst,
                 segment: seg.clone(),
                 retransmission,
+                dropped_by: p.dropped_by,
             });
             step(&mut steps, p.sent_at, from_lane).sent.push(idx);
             if let (Some(at), Some(tl)) = (p.arrives_at, to_lane) {
                 step(&mut steps, at, tl).received = Some(idx);
+            }
+        }
+
+        for m in &trace.middlebox {
+            let Some(&lane) = lane_of.get(&m.host) else {
+                continue;
+            };
+            let pk = |i: usize| packet_index.get(&i).copied();
+            let note = match m.event {
+                MiddleboxEvent::Opened => Some(Note::MiddleboxOpened),
+                MiddleboxEvent::Expired => Some(Note::MiddleboxExpired),
+                MiddleboxEvent::Dropped { packet } => {
+                    pk(packet).map(|packet| Note::MiddleboxDropped { packet })
+                }
+                MiddleboxEvent::Reset { packet, rst } => match (pk(packet), pk(rst)) {
+                    (Some(packet), Some(rst)) => Some(Note::MiddleboxReset { packet, rst }),
+                    _ => None,
+                },
+            };
+            if let Some(n) = note {
+                step(&mut steps, m.at, lane).notes.push(n);
             }
         }
 
@@ -132,5 +156,6 @@ fn step(steps: &mut BTreeMap<(SimTime, usize), Step>, at: SimTime, lane: usize) 
         received: None,
         transitions: Vec::new(),
         sent: Vec::new(),
+        notes: Vec::new(),
     })
 }

@@ -33,6 +33,9 @@ pub(super) fn render(tl: &Timeline) -> String {
             let local = tr.local.map(|a| a.to_string()).unwrap_or_default();
             let _ = writeln!(s, "    state [{local}] {} -> {}", t.from, t.to);
         }
+        for n in &step.notes {
+            let _ = writeln!(s, "    note {n:?}");
+        }
         for &p in &step.sent {
             let pk = &tl.packets[p];
             let fate = match (pk.arrives_at, pk.lost_at) {
