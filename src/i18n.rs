@@ -3,7 +3,9 @@
 //! It sits above `timeline` (narration is composed from a step's facts) and below `ui`; it has
 //! no web dependency so the CLI and native tests can check every string in both languages.
 
+mod app_notes;
 mod narration;
+pub mod scenarios;
 
 pub use narration::narrate;
 

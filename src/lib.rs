@@ -1,9 +1,10 @@
 //! synack: watch TCP and HTTP connections happen.
 //!
 //! Layers, arrows pointing down only (see ARCHITECTURE.md):
-//! `ui` → `i18n` → `timeline` → `scenario` → `sim` → `tcp` → `time`.
+//! `ui` → `i18n` → `scenario` → `app` → `timeline` → `sim` → `tcp` → `time`.
 //! Everything but `ui` is pure Rust with no web dependency and is tested natively.
 
+pub mod app;
 pub mod i18n;
 pub mod scenario;
 pub mod sim;

@@ -12,7 +12,7 @@ mod ladder_text;
 pub use build::LaneSpec;
 pub use frame::{Frame, PacketView};
 
-use crate::sim::{DropCause, HostId};
+use crate::sim::{AppNote, DropCause, HostId};
 use crate::tcp::{Segment, State, Transition, UserCall};
 use crate::time::SimTime;
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -100,8 +100,10 @@ pub struct Step {
 }
 
 /// A happening beside the TCP state machines, told in the narration.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Note {
+    /// What an application did (HTTP request, heartbeat, event delivered, …).
+    App(AppNote),
     /// A firewall/NAT saw a SYN and now tracks the connection.
     MiddleboxOpened,
     /// The firewall/NAT forgot an idle connection.

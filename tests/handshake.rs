@@ -1,13 +1,16 @@
 //! The seed's worked example, produced by the TCP core and the simulator (not by a table).
 
 use synack::i18n::{narrate, Lang};
-use synack::scenario::handshake::{self, Example, Params};
+use synack::scenario::{build, build_default, Params, ScenarioId};
 use synack::tcp::{Flags, SeqNum, State};
 use synack::time::{SimDuration, SimTime};
 use synack::timeline::Role;
 
 fn seed_timeline() -> synack::timeline::Timeline {
-    handshake::build(&Params::default(), 1).unwrap().timeline
+    build_default(ScenarioId::Handshake, 1)
+        .unwrap()
+        .remove(0)
+        .timeline
 }
 
 #[test]
@@ -103,13 +106,18 @@ fn every_step_is_narrated_in_both_languages() {
 
 #[test]
 fn random_example_is_deterministic_per_seed() {
-    let p = Params {
-        example: Example::Random,
-        ..Params::default()
+    let p = Params::parse(
+        ScenarioId::Handshake,
+        &[("example".to_string(), "random".to_string())],
+    )
+    .unwrap();
+    let run = |seed| {
+        build(ScenarioId::Handshake, &p, seed)
+            .unwrap()
+            .remove(0)
+            .timeline
     };
-    let a = handshake::build(&p, 42).unwrap().timeline;
-    let b = handshake::build(&p, 42).unwrap().timeline;
-    let c = handshake::build(&p, 43).unwrap().timeline;
+    let (a, b, c) = (run(42), run(42), run(43));
     assert_eq!(a, b);
     assert_ne!(a.packets[0].segment.seq, c.packets[0].segment.seq);
     assert_eq!(a.ladder_text(), b.ladder_text());
@@ -117,12 +125,12 @@ fn random_example_is_deterministic_per_seed() {
 
 #[test]
 fn zero_latency_is_a_parameter_error() {
-    let p = Params {
-        latency: SimDuration::ZERO,
-        ..Params::default()
-    };
-    let e = handshake::build(&p, 1).unwrap_err();
-    assert!(e.to_string().contains("latency"), "{e}");
+    let e = Params::parse(
+        ScenarioId::Handshake,
+        &[("latency".to_string(), "0".to_string())],
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("latency=0"), "{e}");
 }
 
 #[test]

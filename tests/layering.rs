@@ -9,9 +9,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("time", &[]),
     ("tcp", &["time"]),
     ("sim", &["tcp", "time"]),
+    ("app", &["sim", "tcp", "time"]),
     ("timeline", &["sim", "tcp", "time"]),
-    ("scenario", &["timeline", "sim", "tcp", "time"]),
-    ("i18n", &["timeline", "tcp", "time"]),
+    ("scenario", &["app", "timeline", "sim", "tcp", "time"]),
+    ("i18n", &["scenario", "app", "timeline", "sim", "tcp", "time"]),
 ];
 
 const WEB: &[&str] = &["yew", "web_sys", "gloo", "js_sys", "wasm_bindgen"];

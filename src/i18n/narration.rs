@@ -156,7 +156,7 @@ fn narrate_step(tl: &Timeline, step: &Step, lang: Lang) -> String {
         }
     }
     for n in &step.notes {
-        out.push_str(&note_text(lang, tl, *n));
+        out.push_str(&note_text(lang, tl, n));
     }
     let completes = step
         .transitions
@@ -182,9 +182,10 @@ fn narrate_step(tl: &Timeline, step: &Step, lang: Lang) -> String {
     out.trim().to_string()
 }
 
-fn note_text(lang: Lang, tl: &Timeline, note: Note) -> String {
+fn note_text(lang: Lang, tl: &Timeline, note: &Note) -> String {
     let flags = |p: usize| tl.packets[p].segment.flags.to_string();
     match (lang, note) {
+        (_, Note::App(a)) => super::app_notes::app_note(lang, a),
         (Lang::En, Note::MiddleboxOpened) => {
             " The firewall sees the SYN and starts tracking this connection.".to_string()
         }
@@ -193,18 +194,18 @@ fn note_text(lang: Lang, tl: &Timeline, note: Note) -> String {
         (Lang::ZhCn, Note::MiddleboxExpired) => {
             "这条连接空闲的时间超过了防火墙的超时，防火墙把它忘掉了——两端都不知道。".to_string()
         }
-        (Lang::En, Note::MiddleboxDropped { packet }) => format!(
+        (Lang::En, &Note::MiddleboxDropped { packet }) => format!(
             " The firewall no longer knows this connection and silently drops the {}.",
             flags(packet)
         ),
-        (Lang::ZhCn, Note::MiddleboxDropped { packet }) => {
+        (Lang::ZhCn, &Note::MiddleboxDropped { packet }) => {
             format!("防火墙已不认识这条连接，悄悄丢弃了这个 {}。", flags(packet))
         }
-        (Lang::En, Note::MiddleboxReset { packet, .. }) => format!(
+        (Lang::En, &Note::MiddleboxReset { packet, .. }) => format!(
             " The firewall no longer knows this connection: it drops the {} and answers with a RST in the other end's name.",
             flags(packet)
         ),
-        (Lang::ZhCn, Note::MiddleboxReset { packet, .. }) => format!(
+        (Lang::ZhCn, &Note::MiddleboxReset { packet, .. }) => format!(
             "防火墙已不认识这条连接：它丢弃这个 {}，并以对端的名义回一个 RST。",
             flags(packet)
         ),

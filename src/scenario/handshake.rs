@@ -2,11 +2,11 @@
 //! article's capture exactly: 192.168.1.116:3337 → 192.168.1.123:7788, client ISN
 //! 3626544836, server ISN 1739326486.
 
-use super::{Pane, ScenarioError};
+use super::{pane, timeline_of, Pane, ParamSpec, Params, ScenarioError, Unit};
 use crate::sim::{LinkConfig, Net};
 use crate::tcp::Config;
 use crate::time::{SimDuration, SimTime};
-use crate::timeline::{LaneSpec, Role, Timeline};
+use crate::timeline::Role;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 pub const SEED_CLIENT: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 116);
@@ -16,49 +16,26 @@ pub const SEED_SERVER_PORT: u16 = 7788;
 pub const SEED_CLIENT_ISN: u32 = 3_626_544_836;
 pub const SEED_SERVER_ISN: u32 = 1_739_326_486;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Example {
-    /// The seed's hosts, ports and ISNs.
-    Seed,
-    /// ISNs drawn from the run's seed, an ephemeral client port (as a real stack would).
-    Random,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Params {
-    pub example: Example,
-    /// One-way delay.
-    pub latency: SimDuration,
-}
-
-impl Default for Params {
-    fn default() -> Params {
-        Params {
-            example: Example::Seed,
-            latency: SimDuration::from_millis(25),
-        }
-    }
-}
+pub const PARAMS: &[ParamSpec] = &[
+    // seed: the article's hosts, ports and ISNs; random: ISNs from the run's seed and an
+    // ephemeral client port, as a real stack would choose.
+    ParamSpec::choice("example", &["seed", "random"], 0),
+    ParamSpec::int("latency", 1, 2000, 25, Unit::Ms),
+];
 
 /// When the client calls connect(): a moment after the server is listening.
 const CONNECT_AT: SimTime = SimTime::from_millis(10);
 
-pub fn build(p: &Params, seed: u64) -> Result<Pane, ScenarioError> {
-    if p.latency.micros() == 0 || p.latency > SimDuration::from_secs(10) {
-        return Err(ScenarioError::BadParam {
-            key: "latency",
-            value: p.latency.to_string(),
-            expected: "a one-way delay between 1 µs and 10 s",
-        });
-    }
+pub fn build(p: &Params, seed: u64) -> Result<Vec<Pane>, ScenarioError> {
+    let seed_example = p.get("example") == 0;
     let link = LinkConfig {
-        latency: p.latency,
+        latency: SimDuration::from_millis(p.get_u64("latency")),
         ..LinkConfig::default()
     };
     let mut net = Net::new(seed, link, Config::default());
     let client = net.add_host(SEED_CLIENT);
     let server = net.add_host(SEED_SERVER);
-    if p.example == Example::Seed {
+    if seed_example {
         net.push_isn(client, SEED_CLIENT_ISN);
         net.push_isn(server, SEED_SERVER_ISN);
     }
@@ -68,27 +45,13 @@ pub fn build(p: &Params, seed: u64) -> Result<Pane, ScenarioError> {
     net.listen(listener, 16)?;
 
     let sock = net.socket(client);
-    if p.example == Example::Seed {
+    if seed_example {
         net.bind(sock, SEED_CLIENT_PORT)?;
     }
     net.run_until(CONNECT_AT);
     net.connect(sock, SocketAddrV4::new(SEED_SERVER, SEED_SERVER_PORT))?;
     while net.step().is_some() {}
 
-    let lanes = [
-        LaneSpec {
-            host: client,
-            role: Role::Client,
-            ip: SEED_CLIENT,
-        },
-        LaneSpec {
-            host: server,
-            role: Role::Server,
-            ip: SEED_SERVER,
-        },
-    ];
-    Ok(Pane {
-        title: "pane.handshake",
-        timeline: Timeline::from_trace(net.trace(), &lanes),
-    })
+    let tl = timeline_of(&net, &[(client, Role::Client), (server, Role::Server)]);
+    Ok(vec![pane("pane.handshake", tl, Vec::new())])
 }

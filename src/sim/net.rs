@@ -179,6 +179,16 @@ impl Net {
         HostId(self.hosts.len() - 1)
     }
 
+    /// Change the link's behaviour from now on (e.g. scripted drops after the handshake).
+    pub fn set_link(&mut self, link: LinkConfig) {
+        self.link = link;
+    }
+
+    /// Replace the scripted drops; `nth` still counts every segment the host ever sent.
+    pub fn set_drops(&mut self, drops: Vec<super::DropRule>) {
+        self.link.drops = drops;
+    }
+
     /// Put a stateful firewall/NAT half way along the path between all other hosts.
     pub fn add_middlebox(&mut self, cfg: MiddleboxConfig) -> HostId {
         let h = self.add_host(cfg.ip);
@@ -575,6 +585,20 @@ impl Net {
                 self.record_mb(mb_host, key, event);
             }
         }
+    }
+
+    /// Record what an application did (for the narration).
+    pub fn note(&mut self, host: HostId, note: super::AppNote) {
+        self.trace.notes.push(super::AppRecord {
+            at: self.now,
+            host,
+            note,
+        });
+    }
+
+    /// Host a socket lives on.
+    pub fn host_of(&self, s: SocketId) -> Option<HostId> {
+        self.sockets.get(s.0).map(|k| k.host)
     }
 
     fn record_mb(&mut self, host: HostId, conn: ConnKey, event: MiddleboxEvent) {

@@ -3,7 +3,7 @@
 
 use crate::sim::{ConnKey, HostId, MiddleboxEvent, SocketId};
 use crate::tcp::{Segment, Transition, UserCall};
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 use std::net::SocketAddrV4;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +68,54 @@ pub struct UserCallRecord {
     pub call: UserCall,
 }
 
+/// What an application did or decided, for the narration (the `app` layer writes these).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AppNote {
+    /// An HTTP request left (`version` 10 or 11).
+    HttpRequest {
+        path: String,
+        version: u8,
+        keep_alive: bool,
+    },
+    /// The server answered a request.
+    HttpResponse {
+        path: String,
+        status: u16,
+        body: usize,
+    },
+    /// The client has the whole response.
+    ResponseComplete {
+        path: String,
+    },
+    /// The server had nothing new for a poll.
+    PollEmpty,
+    /// The server produced event `id` (push-vs-poll).
+    ServerEvent {
+        id: u32,
+    },
+    /// The client learned of event `id`, `latency` after it happened.
+    EventDelivered {
+        id: u32,
+        latency: SimDuration,
+    },
+    /// A heartbeat request or its reply.
+    Heartbeat,
+    HeartbeatReply,
+    /// The application gave up on its peer (missed heartbeats / no requests).
+    PeerOffline,
+    /// A datagram was sent or arrived (UDP, no connection).
+    Datagram {
+        len: usize,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppRecord {
+    pub at: SimTime,
+    pub host: HostId,
+    pub note: AppNote,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Trace {
     pub packets: Vec<PacketRecord>,
@@ -75,4 +123,5 @@ pub struct Trace {
     pub states: Vec<StateRecord>,
     pub calls: Vec<UserCallRecord>,
     pub middlebox: Vec<MiddleboxRecord>,
+    pub notes: Vec<AppRecord>,
 }

@@ -124,6 +124,14 @@ impl Timeline {
             }
         }
 
+        for r in &trace.notes {
+            if let Some(&lane) = lane_of.get(&r.host) {
+                step(&mut steps, r.at, lane)
+                    .notes
+                    .push(Note::App(r.note.clone()));
+            }
+        }
+
         let steps: Vec<Step> = steps.into_values().collect();
         let end = steps
             .iter()

@@ -1,0 +1,207 @@
+//! Scenario parameters: a small table per scenario (key, range, default, unit), values as
+//! integers (a choice is stored as its index). They round-trip through `key=value` text, as
+//! in the URL hash and the CLI's `--set`.
+
+use super::{ScenarioError, ScenarioId};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Ms,
+    Seconds,
+    Bytes,
+    Count,
+    Percent,
+    /// One of `choices`.
+    Choice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParamSpec {
+    pub key: &'static str,
+    pub min: i64,
+    pub max: i64,
+    pub default: i64,
+    pub unit: Unit,
+    /// For `Unit::Choice`: the accepted words; the value is the index.
+    pub choices: &'static [&'static str],
+}
+
+impl ParamSpec {
+    pub const fn int(key: &'static str, min: i64, max: i64, default: i64, unit: Unit) -> ParamSpec {
+        ParamSpec {
+            key,
+            min,
+            max,
+            default,
+            unit,
+            choices: &[],
+        }
+    }
+
+    pub const fn choice(
+        key: &'static str,
+        choices: &'static [&'static str],
+        default: i64,
+    ) -> ParamSpec {
+        ParamSpec {
+            key,
+            min: 0,
+            max: choices.len() as i64 - 1,
+            default,
+            unit: Unit::Choice,
+            choices,
+        }
+    }
+
+    fn expected(&self) -> String {
+        if self.unit == Unit::Choice {
+            format!("one of {}", self.choices.join(", "))
+        } else {
+            format!("an integer from {} to {}", self.min, self.max)
+        }
+    }
+
+    /// Parse one value for this parameter.
+    pub fn parse(&self, value: &str) -> Result<i64, ScenarioError> {
+        let bad = || ScenarioError::BadParam {
+            key: self.key,
+            value: value.chars().take(40).collect(),
+            expected: self.expected(),
+        };
+        let v = if self.unit == Unit::Choice {
+            self.choices
+                .iter()
+                .position(|c| *c == value)
+                .map(|i| i as i64)
+                .ok_or_else(bad)?
+        } else {
+            value.trim().parse::<i64>().map_err(|_| bad())?
+        };
+        if v < self.min || v > self.max {
+            return Err(bad());
+        }
+        Ok(v)
+    }
+
+    /// The text form of a value (choice word or number).
+    pub fn format(&self, v: i64) -> String {
+        if self.unit == Unit::Choice {
+            self.choices
+                .get(v as usize)
+                .copied()
+                .unwrap_or("?")
+                .to_string()
+        } else {
+            v.to_string()
+        }
+    }
+}
+
+/// Values for every parameter of one scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Params {
+    pub scenario: ScenarioId,
+    values: BTreeMap<&'static str, i64>,
+}
+
+impl Params {
+    pub fn defaults(scenario: ScenarioId) -> Params {
+        Params {
+            scenario,
+            values: scenario
+                .params()
+                .iter()
+                .map(|p| (p.key, p.default))
+                .collect(),
+        }
+    }
+
+    /// Defaults overridden by `key=value` pairs; the first bad pair is an error.
+    pub fn parse(
+        scenario: ScenarioId,
+        pairs: &[(String, String)],
+    ) -> Result<Params, ScenarioError> {
+        let mut p = Params::defaults(scenario);
+        for (k, v) in pairs {
+            p.set(k, v)?;
+        }
+        Ok(p)
+    }
+
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), ScenarioError> {
+        let spec = self
+            .scenario
+            .params()
+            .iter()
+            .find(|p| p.key == key)
+            .ok_or_else(|| ScenarioError::UnknownParam {
+                scenario: self.scenario.id(),
+                key: key.chars().take(40).collect(),
+            })?;
+        let v = spec.parse(value)?;
+        self.values.insert(spec.key, v);
+        Ok(())
+    }
+
+    /// The value of `key` (its default if the key is not this scenario's: a programming slip,
+    /// not user input, so it must not panic either).
+    pub fn get(&self, key: &str) -> i64 {
+        self.values.get(key).copied().unwrap_or_else(|| {
+            self.scenario
+                .params()
+                .iter()
+                .find(|p| p.key == key)
+                .map_or(0, |p| p.default)
+        })
+    }
+
+    pub fn get_u64(&self, key: &str) -> u64 {
+        self.get(key).max(0) as u64
+    }
+
+    /// `key=value` pairs that differ from the defaults, in table order.
+    pub fn non_default_pairs(&self) -> Vec<(&'static str, String)> {
+        self.scenario
+            .params()
+            .iter()
+            .filter(|p| self.get(p.key) != p.default)
+            .map(|p| (p.key, p.format(self.get(p.key))))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scenario_default_is_in_range_and_round_trips() {
+        for id in ScenarioId::ALL {
+            for p in id.params() {
+                assert!(
+                    p.min <= p.default && p.default <= p.max,
+                    "{} {}",
+                    id.id(),
+                    p.key
+                );
+                assert_eq!(p.parse(&p.format(p.default)).unwrap(), p.default);
+            }
+            assert!(Params::defaults(id).non_default_pairs().is_empty());
+        }
+    }
+
+    #[test]
+    fn bad_values_name_the_key_and_the_range() {
+        let mut p = Params::defaults(ScenarioId::Http10Vs11);
+        let e = p.set("n", "9999").unwrap_err().to_string();
+        assert!(e.contains("n=9999") && e.contains("from"), "{e}");
+        let e = p.set("nope", "1").unwrap_err().to_string();
+        assert!(e.contains("nope"), "{e}");
+        let e = p.set("n", "four").unwrap_err().to_string();
+        assert!(e.contains("integer"), "{e}");
+        p.set("n", "7").unwrap();
+        assert_eq!(p.get("n"), 7);
+        assert_eq!(p.non_default_pairs(), vec![("n", "7".to_string())]);
+    }
+}
