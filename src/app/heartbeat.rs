@@ -227,14 +227,14 @@ impl App for HeartbeatServer {
                     let _ = net.send(s, &resp);
                 }
             }
-            (None, SockEvent::Wake(t)) if token_app(t) == self.id => {
-                if self.client_offline_at.is_none()
+            (None, SockEvent::Wake(t))
+                if token_app(t) == self.id
+                    && self.client_offline_at.is_none()
                     && self.conn.is_some()
-                    && net.now() >= self.last_heard + self.client_timeout
-                {
-                    self.client_offline_at = Some(net.now());
-                    net.note(self.host, AppNote::PeerOffline);
-                }
+                    && net.now() >= self.last_heard + self.client_timeout =>
+            {
+                self.client_offline_at = Some(net.now());
+                net.note(self.host, AppNote::PeerOffline);
             }
             _ => {}
         }
