@@ -13,7 +13,7 @@ mod seq;
 mod state;
 
 pub use config::{Config, KeepAlive};
-pub use endpoint::{Cause, Endpoint, TcpEvent, Transition, UserCall, UserError};
+pub use endpoint::{Cause, Endpoint, TcpEvent, TimerKind, Transition, UserCall, UserError};
 pub use flags::Flags;
 pub use rto::RtoEstimator;
 pub use segment::{reset_for_unknown, Segment};

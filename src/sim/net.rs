@@ -82,6 +82,8 @@ struct Socket {
     remote: Option<SocketAddrV4>,
     backlog: usize,
     accept_queue: VecDeque<SocketId>,
+    /// Listener: children still in SYN-RECEIVED (they count against the backlog).
+    half_open: usize,
     parent: Option<SocketId>,
     timer_at: Option<SimTime>,
 }
@@ -128,6 +130,8 @@ pub struct Net {
     sockets: Vec<Socket>,
     connected: BTreeMap<(SocketAddrV4, SocketAddrV4), SocketId>,
     listeners: BTreeMap<SocketAddrV4, SocketId>,
+    /// Explicitly bound (non-accepted) sockets by local address, for `bind`'s conflict check.
+    bound: BTreeMap<SocketAddrV4, SocketId>,
     /// Per direction (from, to): when the sender's interface is free again.
     busy_until: BTreeMap<(usize, usize), SimTime>,
     trace: Trace,
@@ -149,6 +153,7 @@ impl Net {
             sockets: Vec::new(),
             connected: BTreeMap::new(),
             listeners: BTreeMap::new(),
+            bound: BTreeMap::new(),
             busy_until: BTreeMap::new(),
             trace: Trace::default(),
             pending: VecDeque::new(),
@@ -231,6 +236,7 @@ impl Net {
             remote: None,
             backlog: 0,
             accept_queue: VecDeque::new(),
+            half_open: 0,
             parent,
             timer_at: None,
         });
@@ -273,13 +279,15 @@ impl Net {
         let host = self.sock(s)?.host;
         let addr = SocketAddrV4::new(self.hosts[host.0].ip, port);
         let taken = self.listeners.contains_key(&addr)
-            || self.sockets.iter().any(|k| {
-                k.local == Some(addr) && k.parent.is_none() && k.tcb.state() != State::Closed
-            });
+            || self
+                .bound
+                .get(&addr)
+                .is_some_and(|&o| o != s && self.sockets[o.0].tcb.state() != State::Closed);
         if taken {
             return Err(SimError::AddrInUse(addr));
         }
         self.set_local(s, addr);
+        self.bound.insert(addr, s);
         Ok(())
     }
 
@@ -612,22 +620,28 @@ impl Net {
 
     fn deliver(&mut self, id: usize) {
         let (src, dst) = (self.trace.packets[id].src, self.trace.packets[id].dst);
-        let seg = self.trace.packets[id].segment.clone();
         let Some(to) = self.trace.packets[id].to else {
             return;
         };
+        // Lend the segment out of the trace instead of copying its payload.
+        let seg = std::mem::take(&mut self.trace.packets[id].segment);
+        self.deliver_segment(to, src, dst, &seg);
+        self.trace.packets[id].segment = seg;
+    }
+
+    fn deliver_segment(&mut self, to: HostId, src: SocketAddrV4, dst: SocketAddrV4, seg: &Segment) {
         if let Some(&s) = self.connected.get(&(dst, src)) {
-            let out = self.sockets[s.0].tcb.on_segment(self.now, &seg);
+            let out = self.sockets[s.0].tcb.on_segment(self.now, seg);
             self.emit(s, out);
             self.after_tcb(s);
             return;
         }
         if let Some(&l) = self.listeners.get(&dst) {
             if seg.flags.syn() && !seg.flags.ack() && !seg.flags.rst() {
-                self.spawn_child(l, src, dst, &seg);
+                self.spawn_child(l, src, dst, seg);
             } else {
                 // LISTEN's own rules: ignore RST, answer an ACK with RST.
-                let out = self.sockets[l.0].tcb.on_segment(self.now, &seg);
+                let out = self.sockets[l.0].tcb.on_segment(self.now, seg);
                 for r in out {
                     self.transmit(to, dst, src, r);
                 }
@@ -635,7 +649,7 @@ impl Net {
             return;
         }
         // §3.10.7.1: no TCB at all.
-        if let Some(r) = reset_for_unknown(&seg) {
+        if let Some(r) = reset_for_unknown(seg) {
             self.transmit(to, dst, src, r);
         }
     }
@@ -643,11 +657,7 @@ impl Net {
     /// A SYN reached a listener: a new TCB in LISTEN takes it, unless the backlog is full
     /// (then the SYN is dropped silently, as Linux does, and the client retries).
     fn spawn_child(&mut self, l: SocketId, src: SocketAddrV4, dst: SocketAddrV4, syn: &Segment) {
-        let half_open = self
-            .sockets
-            .iter()
-            .filter(|k| k.parent == Some(l) && k.tcb.state() == State::SynReceived)
-            .count();
+        let half_open = self.sockets[l.0].half_open;
         let unaccepted = self.sockets[l.0].accept_queue.len();
         if unaccepted + half_open >= self.sockets[l.0].backlog {
             return;
@@ -672,6 +682,15 @@ impl Net {
         let now = self.now;
         let transitions = self.sockets[s.0].tcb.take_transitions();
         for t in transitions {
+            if let Some(l) = self.sockets[s.0].parent {
+                // Keep the listener's count of half-open children true.
+                let k = &mut self.sockets[l.0].half_open;
+                if t.to == State::SynReceived {
+                    *k += 1;
+                } else if t.from == State::SynReceived {
+                    *k = k.saturating_sub(1);
+                }
+            }
             self.trace.states.push(StateRecord {
                 socket: s,
                 transition: t,

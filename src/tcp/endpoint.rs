@@ -2,7 +2,9 @@
 //!
 //! §3.10.1–§3.10.6 are the user calls (`connect`, `listen`, `send`, `close`, `abort`),
 //! §3.10.7 is [`Endpoint::on_segment`], §3.10.8 is [`Endpoint::on_timer`]. Retransmission
-//! follows RFC 6298, fast retransmit RFC 5681 §3.2, keep-alive RFC 9293 §3.8.4.
+//! follows RFC 6298, fast retransmit RFC 5681 §3.2, keep-alive RFC 9293 §3.8.4, zero-window
+//! probing §3.8.6.1, delayed ACKs §3.8.6.3 with RFC 5681 §4.2, and the RST/SYN checks of
+//! RFC 5961 as RFC 9293 adopts them.
 
 use super::{reset_for_unknown, Config, Flags, RtoEstimator, Segment, SeqNum, State};
 use crate::time::{SimDuration, SimTime};
@@ -25,6 +27,8 @@ pub enum TimerKind {
     TimeWait,
     DelayedAck,
     KeepAlive,
+    /// §3.8.6.1 zero-window probing (BSD's "persist" timer).
+    Persist,
 }
 
 /// Why a state changed.
@@ -79,6 +83,8 @@ pub enum UserError {
     ConnectionAlreadyExists,
     /// "error: connection closing"
     ConnectionClosing,
+    /// "error: remote socket unspecified"
+    RemoteSocketUnspecified,
 }
 
 impl fmt::Display for UserError {
@@ -87,8 +93,21 @@ impl fmt::Display for UserError {
             UserError::ConnectionDoesNotExist => "connection does not exist",
             UserError::ConnectionAlreadyExists => "connection already exists",
             UserError::ConnectionClosing => "connection closing",
+            UserError::RemoteSocketUnspecified => "remote socket unspecified",
         })
     }
+}
+
+/// What the text of one segment did (see `Endpoint::accept_text`).
+struct Text {
+    /// New in-order bytes now readable (this segment's and any it released from the queue).
+    delivered: usize,
+    /// The FIN was reached in order and RCV.NXT advanced over it.
+    fin: bool,
+    /// The segment began at RCV.NXT (otherwise it was held for later).
+    in_order: bool,
+    /// Part of it lay beyond the receive window and was dropped.
+    trimmed: bool,
 }
 
 /// One TCP connection endpoint (RFC 9293 §3.3.1's TCB).
@@ -100,6 +119,8 @@ pub struct Endpoint {
     remote_port: u16,
     /// Created from a LISTEN socket: an RST in SYN-RECEIVED returns it to LISTEN.
     passive: bool,
+    /// The remote port the passive OPEN named (0 = unspecified); restored on return to LISTEN.
+    listen_remote_port: u16,
 
     iss: SeqNum,
     snd_una: SeqNum,
@@ -133,11 +154,14 @@ pub struct Endpoint {
     dupacks: u32,
     unacked_rcvd: u32,
     keepalive_probes: u32,
+    /// Zero-window probes sent since the window closed (their interval doubles each time).
+    persist_probes: u32,
 
     retransmit_at: Option<SimTime>,
     time_wait_until: Option<SimTime>,
     delayed_ack_at: Option<SimTime>,
     keepalive_at: Option<SimTime>,
+    persist_at: Option<SimTime>,
 
     transitions: Vec<Transition>,
     events: Vec<TcpEvent>,
@@ -152,6 +176,7 @@ impl Endpoint {
             local_port,
             remote_port,
             passive: false,
+            listen_remote_port: remote_port,
             iss: SeqNum(0),
             snd_una: SeqNum(0),
             snd_nxt: SeqNum(0),
@@ -175,10 +200,12 @@ impl Endpoint {
             dupacks: 0,
             unacked_rcvd: 0,
             keepalive_probes: 0,
+            persist_probes: 0,
             retransmit_at: None,
             time_wait_until: None,
             delayed_ack_at: None,
             keepalive_at: None,
+            persist_at: None,
             transitions: Vec::new(),
             events: Vec::new(),
         }
@@ -229,6 +256,17 @@ impl Endpoint {
         u32::from(self.cfg.rcv_wnd).saturating_sub(self.recv_buf.len() as u32)
     }
 
+    /// When `kind` will fire, if it is armed.
+    pub fn timer(&self, kind: TimerKind) -> Option<SimTime> {
+        match kind {
+            TimerKind::Retransmit => self.retransmit_at,
+            TimerKind::TimeWait => self.time_wait_until,
+            TimerKind::DelayedAck => self.delayed_ack_at,
+            TimerKind::KeepAlive => self.keepalive_at,
+            TimerKind::Persist => self.persist_at,
+        }
+    }
+
     /// State changes since the last call, oldest first.
     pub fn take_transitions(&mut self) -> Vec<Transition> {
         std::mem::take(&mut self.transitions)
@@ -240,6 +278,11 @@ impl Endpoint {
     }
 
     /// RECEIVE: hand all readable in-order bytes to the application.
+    // NOTE: §3.10.3 says the freed buffer "must be communicated to the sender via an
+    // acknowledgment", but RECEIVE returns no segments, so the reopened window is only seen on
+    // our next segment (or on the peer's zero-window probe). A `window_update(now)` the
+    // simulator calls after `recv` would fix that; together with SWS avoidance (§3.8.6.2,
+    // MUST-38/39, not implemented) it is a design decision left open.
     pub fn recv(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.recv_buf)
     }
@@ -251,6 +294,7 @@ impl Endpoint {
             self.time_wait_until,
             self.delayed_ack_at,
             self.keepalive_at,
+            self.persist_at,
         ]
         .into_iter()
         .flatten()
@@ -276,25 +320,44 @@ impl Endpoint {
                 self.time_wait_until = None;
                 self.delayed_ack_at = None;
                 self.keepalive_at = None;
+                self.persist_at = None;
             }
             State::TimeWait => {
-                // §3.4.2: wait 2·MSL so stray segments of this incarnation die out.
+                // §3.4.2: wait 2·MSL so stray segments of this incarnation die out;
+                // §3.10.7.4: "start the time-wait timer, turn off the other timers".
                 self.retransmit_at = None;
                 self.keepalive_at = None;
-                self.time_wait_until = Some(now + self.cfg.msl.saturating_mul(2));
+                self.delayed_ack_at = None;
+                self.persist_at = None;
+                self.time_wait_until = Some(now + self.time_wait_length());
             }
             State::Established => self.arm_keepalive(now),
-            _ => {}
+            // Keep-alives probe an idle ESTABLISHED connection only.
+            _ => self.keepalive_at = None,
         }
     }
 
     // ---- user calls (§3.10.1 – §3.10.6) ---------------------------------------------------
 
-    /// OPEN, active (§3.10.1): send SYN with our ISS, enter SYN-SENT.
+    /// OPEN, active (§3.10.1): send SYN with our ISS, enter SYN-SENT. In LISTEN with the remote
+    /// socket specified the connection turns active; unspecified, that is an error.
     pub fn connect(&mut self, now: SimTime, iss: SeqNum) -> Result<Vec<Segment>, UserError> {
-        if self.state != State::Closed {
-            return Err(UserError::ConnectionAlreadyExists);
+        match self.state {
+            State::Closed => {}
+            State::Listen if self.remote_port == 0 => {
+                return Err(UserError::RemoteSocketUnspecified)
+            }
+            State::Listen => {}
+            _ => return Err(UserError::ConnectionAlreadyExists),
         }
+        Ok(self.open_active(now, iss))
+    }
+
+    /// §3.10.1: "A SYN segment of the form <SEQ=ISS><CTL=SYN> is sent. Set SND.UNA to ISS,
+    /// SND.NXT to ISS+1, enter SYN-SENT state" — on a new TCB.
+    fn open_active(&mut self, now: SimTime, iss: SeqNum) -> Vec<Segment> {
+        self.reset_tcb();
+        self.passive = false;
         self.iss = iss;
         self.snd_una = iss;
         self.snd_nxt = iss + 1u32;
@@ -303,7 +366,7 @@ impl Endpoint {
         let syn = self.syn_segment();
         self.rtt_probe = Some((self.snd_nxt, now));
         self.arm_retransmit(now);
-        Ok(vec![syn])
+        vec![syn]
     }
 
     /// OPEN, passive (§3.10.1): wait in LISTEN. `iss` is used for the SYN+ACK.
@@ -311,10 +374,26 @@ impl Endpoint {
         if self.state != State::Closed {
             return Err(UserError::ConnectionAlreadyExists);
         }
+        self.reset_tcb();
         self.iss = iss;
         self.passive = true;
+        self.listen_remote_port = self.remote_port;
         self.set_state(now, State::Listen, Cause::User(UserCall::Listen));
         Ok(())
+    }
+
+    /// §3.10.1 CLOSED: "Create a new transmission control block (TCB)": nothing of an earlier
+    /// connection on this endpoint (its FIN, buffers, retries, RTT estimate) carries over.
+    /// What the user configured and what is not yet taken (transitions, events) stays.
+    fn reset_tcb(&mut self) {
+        let mut fresh = Endpoint::new(self.cfg, self.local_port, self.remote_port);
+        fresh.state = self.state;
+        fresh.passive = self.passive;
+        fresh.listen_remote_port = self.listen_remote_port;
+        fresh.iss = self.iss;
+        fresh.transitions = std::mem::take(&mut self.transitions);
+        fresh.events = std::mem::take(&mut self.events);
+        *self = fresh;
     }
 
     /// A copy of a LISTEN endpoint for one incoming SYN: the socket layer keeps the listener
@@ -344,7 +423,19 @@ impl Endpoint {
         urgent: bool,
     ) -> Result<Vec<Segment>, UserError> {
         match self.state {
-            State::Closed | State::Listen => Err(UserError::ConnectionDoesNotExist),
+            State::Closed => Err(UserError::ConnectionDoesNotExist),
+            State::Listen if self.remote_port == 0 => Err(UserError::RemoteSocketUnspecified),
+            State::Listen => {
+                // §3.10.2 LISTEN: "If the remote socket is specified, then change the connection
+                // from passive to active ... Send a SYN ... Data associated with SEND may be ...
+                // queued for transmission after entering ESTABLISHED state."
+                // NOTE: the transition is recorded as Cause::User(UserCall::Connect): a SEND here
+                // is an implicit active OPEN, and UserCall has no Send.
+                let iss = self.iss;
+                let syn = self.open_active(now, iss);
+                self.queue(data, urgent);
+                Ok(syn)
+            }
             State::FinWait1
             | State::FinWait2
             | State::Closing
@@ -354,12 +445,18 @@ impl Endpoint {
                 if self.fin_queued {
                     return Err(UserError::ConnectionClosing);
                 }
-                self.send_buf.extend(data);
-                if urgent {
-                    self.snd_up = Some(self.buf_seq + self.send_buf.len());
-                }
+                self.queue(data, urgent);
                 Ok(self.output(now))
             }
+        }
+    }
+
+    /// Append to the send queue; URGENT moves SND.UP to just past these bytes (§3.8.5,
+    /// MUST-62: "the octet following the urgent data").
+    fn queue(&mut self, data: &[u8], urgent: bool) {
+        self.send_buf.extend(data);
+        if urgent {
+            self.snd_up = Some(self.buf_seq + self.send_buf.len());
         }
     }
 
@@ -369,7 +466,16 @@ impl Endpoint {
         match self.state {
             State::Closed => Err(UserError::ConnectionDoesNotExist),
             State::Listen | State::SynSent => {
+                // "Delete the TCB and return 'error: closing' responses to any queued SENDs"
+                self.send_buf.clear();
                 self.set_state(now, State::Closed, cause);
+                Ok(Vec::new())
+            }
+            State::SynReceived if self.fin_queued => Err(UserError::ConnectionClosing),
+            State::SynReceived if !self.send_buf.is_empty() => {
+                // "otherwise, queue for processing after entering ESTABLISHED state": the data
+                // must not leave before the handshake completes, and the FIN comes after it.
+                self.fin_queued = true;
                 Ok(Vec::new())
             }
             State::SynReceived | State::Established => {
@@ -425,7 +531,7 @@ impl Endpoint {
 
     /// §3.10.7.2 LISTEN.
     fn on_segment_listen(&mut self, now: SimTime, seg: &Segment, cause: Cause) -> Vec<Segment> {
-        // "An incoming RST segment could not be valid ... should be ignored."
+        // "An incoming RST should be ignored."
         if seg.flags.rst() {
             return Vec::new();
         }
@@ -435,10 +541,18 @@ impl Endpoint {
         if seg.flags.ack() {
             return reset_for_unknown(seg).into_iter().collect();
         }
+        // Fourth: "Drop the segment and return."
         if !seg.flags.syn() {
             return Vec::new();
         }
-        // SYN: "Set RCV.NXT to SEG.SEQ+1, IRS is set to SEG.SEQ ... send
+        // A TCB that came back to LISTEN forgets its last attempt.
+        self.reset_tcb();
+        // "If the listen was not fully specified ... the unspecified fields should be filled
+        // in now."
+        if self.remote_port == 0 {
+            self.remote_port = seg.src_port;
+        }
+        // "Set RCV.NXT to SEG.SEQ+1, IRS is set to SEG.SEQ ... send
         // <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, SND.NXT = ISS+1, SND.UNA = ISS".
         self.irs = seg.seq;
         self.rcv_nxt = seg.seq + 1u32;
@@ -451,7 +565,8 @@ impl Endpoint {
         self.set_state(now, State::SynReceived, cause);
         self.rtt_probe = Some((self.snd_nxt, now));
         self.arm_retransmit(now);
-        // Data on a SYN is queued until ESTABLISHED; we do not model that (rare, TFO aside).
+        // NOTE: text or FIN on the SYN "should be queued for processing later"; we drop it and
+        // acknowledge only the SYN, so the peer sends it again (rare without TCP Fast Open).
         vec![self.syn_segment()]
     }
 
@@ -468,10 +583,12 @@ impl Endpoint {
         if seg.flags.rst() {
             if seg.flags.ack() {
                 self.events.push(TcpEvent::Refused);
+                self.send_buf.clear();
                 self.set_state(now, State::Closed, cause);
             }
             return Vec::new();
         }
+        // Fifth: "If neither of the SYN or RST bits is set, then drop the segment".
         if !seg.flags.syn() {
             return Vec::new();
         }
@@ -484,19 +601,32 @@ impl Endpoint {
             self.snd_una = seg.ack;
             self.on_new_ack(now, seg.ack);
         }
+        self.snd_wnd = u32::from(seg.window);
+        self.snd_wl1 = seg.seq;
+        self.snd_wl2 = seg.ack;
         if self.snd_una > self.iss {
-            // "our SYN has been ACKed": ESTABLISHED, send <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
-            self.snd_wnd = u32::from(seg.window);
-            self.snd_wl1 = seg.seq;
-            self.snd_wl2 = seg.ack;
+            // "our SYN has been ACKed": ESTABLISHED.
             self.set_state(now, State::Established, cause);
             self.events.push(TcpEvent::Connected);
-            let mut out = vec![self.ack_segment()];
+            // "If there are other controls or text in the segment, then continue processing at
+            // the sixth step under Section 3.10.7.4" — on the segment without its SYN.
+            if !seg.payload.is_empty() || seg.flags.fin() || seg.flags.urg() {
+                let rest = Segment {
+                    seq: seg.seq + 1u32,
+                    flags: seg.flags.without(Flags::SYN),
+                    ..seg.clone()
+                };
+                self.process_text(now, &rest, cause);
+            }
+            // "form an ACK segment <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> and send it", built after
+            // the text so that one ACK covers SYN, text and FIN ("Some TCP implementations
+            // suppress sending this segment when the received segment contains data").
+            let mut out = vec![self.ack_now()];
             out.extend(self.output(now));
             out
         } else {
-            // Simultaneous open: "enter SYN-RECEIVED, form a SYN,ACK segment".
-            self.snd_wnd = u32::from(seg.window);
+            // Simultaneous open: "enter SYN-RECEIVED, form a SYN,ACK segment
+            // <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> and send it."
             self.set_state(now, State::SynReceived, cause);
             self.rtt_probe = None;
             self.arm_retransmit(now);
@@ -511,10 +641,9 @@ impl Endpoint {
         seg: &Segment,
         cause: Cause,
     ) -> Vec<Segment> {
-        let mut out = Vec::new();
-
-        // A repeated SYN in SYN-RECEIVED means our SYN+ACK was lost: answer it again, as Linux
-        // does (the RFC's generic rule would only send a bare ACK).
+        // NOTE: a repeated SYN in SYN-RECEIVED means our SYN+ACK was lost. The RFC's first
+        // check would answer it with a bare ACK, which a peer in SYN-SENT drops; like Linux we
+        // answer with the SYN+ACK again.
         if self.state == State::SynReceived
             && seg.flags.syn()
             && !seg.flags.ack()
@@ -522,35 +651,67 @@ impl Endpoint {
         {
             return vec![self.syn_segment()];
         }
+        // Simultaneous open (Figure 8, line 6): the peer's SYN+ACK repeats the SYN we already
+        // hold. "Trimming off any portions that lie outside the window (including SYN and FIN)"
+        // leaves an ACK that completes the open (Linux special-cases it the same way).
+        let trimmed;
+        let seg = if self.state == State::SynReceived
+            && seg.flags.syn()
+            && seg.flags.ack()
+            && seg.seq == self.irs
+        {
+            trimmed = Segment {
+                seq: seg.seq + 1u32,
+                flags: seg.flags.without(Flags::SYN),
+                ..seg.clone()
+            };
+            &trimmed
+        } else {
+            seg
+        };
 
         // First, check the sequence number.
+        let mut text_fits = true;
         if !self.acceptable(seg) {
-            if seg.flags.rst() {
-                return out;
+            if self.rcv_wnd() == 0 && seg.seq == self.rcv_nxt && !seg.flags.syn() {
+                // "If the RCV.WND is zero, no segments will be acceptable, but special allowance
+                // should be made to accept valid ACKs, URGs, and RSTs": go on without the text.
+                text_fits = false;
+            } else {
+                if seg.flags.rst() {
+                    return Vec::new();
+                }
+                // TIME-WAIT: "The only thing that can arrive in this state is a retransmission
+                // of the remote FIN. Acknowledge it, and restart the 2 MSL timeout."
+                if self.state == State::TimeWait
+                    && seg.flags.fin()
+                    && seg.seq + seg.seg_len() == self.rcv_nxt
+                {
+                    self.time_wait_until = Some(now + self.time_wait_length());
+                }
+                // "an acknowledgment should be sent in reply ... drop the unacceptable segment"
+                return vec![self.ack_now()];
             }
-            // TIME-WAIT: "The only thing that can arrive in this state is a retransmission of
-            // the remote FIN. Acknowledge it, and restart the 2 MSL timeout."
-            if self.state == State::TimeWait && seg.flags.fin() {
-                self.time_wait_until = Some(now + self.cfg.msl.saturating_mul(2));
-            }
-            out.push(self.ack_segment());
-            return out;
         }
         self.note_activity(now);
 
         // Second, the RST bit (with RFC 5961 §3.2's exact-match rule adopted by RFC 9293).
         if seg.flags.rst() {
             if seg.seq != self.rcv_nxt {
-                out.push(self.ack_segment()); // challenge ACK
-                return out;
+                return vec![self.ack_now()]; // challenge ACK
             }
             match self.state {
                 State::SynReceived if self.passive => {
-                    // "return this connection to LISTEN state"
+                    // "return this connection to LISTEN state and return. The user need not be
+                    // informed ... the retransmission queue should be flushed."
+                    self.send_buf.clear();
+                    self.fin_queued = false;
+                    self.remote_port = self.listen_remote_port;
                     self.set_state(now, State::Listen, cause);
                 }
                 State::SynReceived => {
                     self.events.push(TcpEvent::Refused);
+                    self.send_buf.clear();
                     self.set_state(now, State::Closed, cause);
                 }
                 State::Established | State::FinWait1 | State::FinWait2 | State::CloseWait => {
@@ -558,21 +719,32 @@ impl Endpoint {
                     self.send_buf.clear();
                     self.set_state(now, State::Closed, cause);
                 }
+                // CLOSING, LAST-ACK, TIME-WAIT: "enter the CLOSED state, delete the TCB".
                 _ => self.set_state(now, State::Closed, cause),
             }
-            return out;
+            return Vec::new();
         }
 
-        // Fourth, the SYN bit: in a synchronized state a SYN gets a challenge ACK (RFC 5961 §4).
+        // Fourth, the SYN bit.
         if seg.flags.syn() {
-            out.push(self.ack_segment());
-            return out;
+            if self.state == State::SynReceived && self.passive {
+                // "If the connection was initiated with a passive OPEN, then return this
+                // connection to the LISTEN state and return."
+                self.send_buf.clear();
+                self.fin_queued = false;
+                self.remote_port = self.listen_remote_port;
+                self.set_state(now, State::Listen, cause);
+                return Vec::new();
+            }
+            // RFC 5961 §4: in a synchronized state a SYN gets a challenge ACK.
+            return vec![self.ack_now()];
         }
 
         // Fifth, the ACK field.
         if !seg.flags.ack() {
-            return out;
+            return Vec::new();
         }
+        let mut out = Vec::new();
         if self.state == State::SynReceived {
             if self.snd_una < seg.ack && seg.ack <= self.snd_nxt {
                 self.snd_wnd = u32::from(seg.window);
@@ -580,15 +752,19 @@ impl Endpoint {
                 self.snd_wl2 = seg.ack;
                 self.set_state(now, State::Established, cause);
                 self.events.push(TcpEvent::Connected);
+                if self.fin_queued {
+                    // §3.10.4 SYN-RECEIVED: the CLOSE "queue[d] for processing after entering
+                    // ESTABLISHED state" is processed now.
+                    self.set_state(now, State::FinWait1, Cause::User(UserCall::Close));
+                }
             } else {
-                out.push(self.segment(Flags::RST, seg.ack, Vec::new()));
-                return out;
+                // "form a reset segment <SEQ=SEG.ACK><CTL=RST> and send it"
+                return vec![self.segment(Flags::RST, seg.ack, Vec::new())];
             }
         }
         if seg.ack > self.snd_nxt {
             // "If the ACK acks something not yet sent ... send an ACK, drop the segment."
-            out.push(self.ack_segment());
-            return out;
+            return vec![self.ack_now()];
         }
         if self.snd_una < seg.ack {
             self.snd_una = seg.ack;
@@ -597,29 +773,38 @@ impl Endpoint {
             && seg.payload.is_empty()
             && !seg.flags.fin()
             && u32::from(seg.window) == self.snd_wnd
+            && seg.window != 0
             && self.snd_nxt != self.snd_una
         {
-            // RFC 5681 §2 "duplicate ACK"; the threshold-th one triggers fast retransmit.
+            // RFC 5681 §2 "duplicate ACK"; the threshold-th one triggers fast retransmit
+            // (§3.2). A zero window answers a window probe and says nothing about loss.
             self.dupacks += 1;
             if self.dupacks == self.cfg.dupack_threshold {
-                self.rtt_probe = None;
+                self.rtt_probe = None; // Karn
                 out.push(self.retransmit_head());
             }
+        } else if seg.ack == self.snd_una && seg.window == 0 && self.snd_nxt != self.snd_una {
+            // §3.8.6.1 (MUST-37): "As long as the receiving TCP peer continues to send
+            // acknowledgments in response to the probe segments, the sending TCP peer MUST allow
+            // the connection to stay open" — retransmissions into a zero window are such probes.
+            self.retries = 0;
         }
-        // Window update, guarded by SND.WL1/WL2 against old segments.
-        if self.snd_wl1 < seg.seq || (self.snd_wl1 == seg.seq && self.snd_wl2 <= seg.ack) {
+        // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If (SND.WL1 <
+        // SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK))" — old segments may not.
+        if self.snd_una <= seg.ack
+            && (self.snd_wl1 < seg.seq || (self.snd_wl1 == seg.seq && self.snd_wl2 <= seg.ack))
+        {
             self.snd_wnd = u32::from(seg.window);
             self.snd_wl1 = seg.seq;
             self.snd_wl2 = seg.ack;
         }
-        let our_fin_acked = self.fin_seq.is_some_and(|f| self.snd_una > f);
         match self.state {
-            State::Closing if our_fin_acked => {
+            State::Closing if self.our_fin_acked() => {
                 // "if the ACK acknowledges our FIN, then enter the TIME-WAIT state"
                 self.set_state(now, State::TimeWait, cause);
                 return out;
             }
-            State::LastAck if our_fin_acked => {
+            State::LastAck if self.our_fin_acked() => {
                 // "If our FIN is now acknowledged, delete the TCB, enter the CLOSED state."
                 self.events.push(TcpEvent::Closed);
                 self.set_state(now, State::Closed, cause);
@@ -628,67 +813,100 @@ impl Endpoint {
             _ => {}
         }
 
-        // Sixth, the URG bit.
-        if seg.flags.urg() && self.state.is_synchronized() {
+        // Sixth to eighth: URG, text, FIN.
+        let need_ack = if text_fits {
+            self.process_text(now, seg, cause)
+        } else {
+            // Zero window: the URG still counts; the text does not, and the ACK shows the
+            // window is still zero (§3.8.6.1).
+            self.process_urg(seg);
+            true
+        };
+        // FIN-WAIT-1: "if the FIN segment is now acknowledged, then enter FIN-WAIT-2" (after
+        // the FIN check, so FIN+ACK of our FIN goes straight to TIME-WAIT in one transition).
+        if self.state == State::FinWait1 && self.our_fin_acked() {
+            self.set_state(now, State::FinWait2, cause);
+        }
+        // "This acknowledgment should be piggybacked on a segment being transmitted if
+        // possible": data leaving now carries RCV.NXT, so a bare ACK is sent only without it.
+        let data = self.output(now);
+        if need_ack && data.is_empty() {
+            out.push(self.ack_now());
+        }
+        out.extend(data);
+        out
+    }
+
+    fn our_fin_acked(&self) -> bool {
+        self.fin_seq.is_some_and(|f| self.snd_una > f)
+    }
+
+    /// §3.10.7.4 sixth to eighth: the URG bit, the segment text, the FIN bit. Returns whether an
+    /// ACK must go out now (rather than after the delayed-ACK timeout, or not at all).
+    fn process_text(&mut self, now: SimTime, seg: &Segment, cause: Cause) -> bool {
+        let receiving = matches!(
+            self.state,
+            State::Established | State::FinWait1 | State::FinWait2
+        );
+        if !receiving {
+            // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: "This should not occur since a FIN has
+            // been received from the remote side. Ignore the URG" and "Ignore the segment
+            // text"; an acceptable FIN here means "Remain in the ... state" (and ACK it).
+            if seg.flags.fin() && self.state == State::TimeWait {
+                // "Restart the 2 MSL time-wait timeout."
+                self.time_wait_until = Some(now + self.time_wait_length());
+            }
+            return seg.flags.fin();
+        }
+        self.process_urg(seg);
+        if seg.payload.is_empty() && !seg.flags.fin() {
+            return false;
+        }
+        let had_gap = !self.ooo.is_empty();
+        let text = self.accept_text(seg);
+        if text.delivered > 0 {
+            self.events.push(TcpEvent::Data(text.delivered));
+        }
+        if text.fin {
+            self.fin_arrived(now, cause);
+        }
+        // RFC 5681 §4.2: "an immediate duplicate ACK when an out-of-order segment arrives" and
+        // "an immediate ACK when the incoming segment fills in all or part of a gap"; the FIN
+        // is acknowledged at once; a trimmed segment learns the window edge at once.
+        if !text.in_order || text.fin || text.trimmed || (had_gap && text.delivered > 0) {
+            true
+        } else if text.delivered > 0 {
+            self.ack_now_or_delay(now)
+        } else {
+            false
+        }
+    }
+
+    /// §3.10.7.4 sixth: "RCV.UP <- max(RCV.UP,SEG.UP), and signal the user ... If the user has
+    /// already been signaled ... do not signal the user again."
+    fn process_urg(&mut self, seg: &Segment) {
+        if seg.flags.urg() {
             let up = seg.seq + u32::from(seg.urgent);
             if up > self.rcv_up {
                 self.rcv_up = up;
                 self.events.push(TcpEvent::Urgent);
             }
         }
+    }
 
-        // Seventh, the segment text; eighth, the FIN bit (only once all before it is here).
-        let mut fin_now = false;
-        let mut need_ack = false;
-        let carries = !seg.payload.is_empty() || seg.flags.fin();
-        if carries
-            && matches!(
-                self.state,
-                State::Established | State::FinWait1 | State::FinWait2
-            )
-        {
-            let (delivered, fin, in_order) = self.accept_text(seg);
-            fin_now = fin;
-            if delivered > 0 {
-                self.events.push(TcpEvent::Data(delivered));
-            }
-            if !in_order || fin {
-                need_ack = true; // out of order: an immediate (duplicate) ACK, RFC 5681 §4.2
-            } else if delivered > 0 {
-                need_ack = self.ack_now_or_delay(now);
-            }
-        } else if seg.flags.fin()
-            && matches!(
-                self.state,
-                State::CloseWait | State::Closing | State::LastAck | State::TimeWait
-            )
-        {
-            // A retransmitted FIN: re-ACK; in TIME-WAIT restart the 2·MSL timer.
-            need_ack = true;
-            if self.state == State::TimeWait {
-                self.time_wait_until = Some(now + self.cfg.msl.saturating_mul(2));
-            }
+    /// §3.10.7.4 eighth: "signal the user 'connection closing' ... advance RCV.NXT over the FIN"
+    /// (done by `accept_text`), then the state change.
+    fn fin_arrived(&mut self, now: SimTime, cause: Cause) {
+        self.events.push(TcpEvent::PeerClosed);
+        match self.state {
+            State::Established => self.set_state(now, State::CloseWait, cause),
+            // "If our FIN has been ACKed (perhaps in this segment), then enter TIME-WAIT ...;
+            // otherwise, enter the CLOSING state."
+            State::FinWait1 if self.our_fin_acked() => self.set_state(now, State::TimeWait, cause),
+            State::FinWait1 => self.set_state(now, State::Closing, cause),
+            State::FinWait2 => self.set_state(now, State::TimeWait, cause),
+            _ => {}
         }
-        if fin_now {
-            self.events.push(TcpEvent::PeerClosed);
-            match self.state {
-                State::Established => self.set_state(now, State::CloseWait, cause),
-                State::FinWait1 if our_fin_acked => self.set_state(now, State::TimeWait, cause),
-                State::FinWait1 => self.set_state(now, State::Closing, cause),
-                State::FinWait2 => self.set_state(now, State::TimeWait, cause),
-                _ => {}
-            }
-        } else if self.state == State::FinWait1 && our_fin_acked {
-            // "if the FIN segment is now acknowledged, then enter FIN-WAIT-2"
-            self.set_state(now, State::FinWait2, cause);
-        }
-        if need_ack {
-            self.delayed_ack_at = None;
-            self.unacked_rcvd = 0;
-            out.push(self.ack_segment());
-        }
-        out.extend(self.output(now));
-        out
     }
 
     /// RFC 9293 §3.10.7.4's four-case acceptability test.
@@ -706,26 +924,48 @@ impl Endpoint {
         }
     }
 
-    /// Take in-window text and FIN; returns (bytes delivered in order, FIN reached, in order).
-    fn accept_text(&mut self, seg: &Segment) -> (usize, bool, bool) {
-        let skip = (self.rcv_nxt - seg.seq).max(0) as usize;
-        let mut data: Vec<u8> = seg.payload.iter().skip(skip).copied().collect();
+    /// Take the in-window part of the text and FIN: "trimming off any portions that lie outside
+    /// the window (including SYN and FIN)"; what starts beyond RCV.NXT is held (SHLD-31) and
+    /// reassembled once the gap before it fills.
+    fn accept_text(&mut self, seg: &Segment) -> Text {
+        let len = seg.payload.len();
+        let skip = ((self.rcv_nxt - seg.seq).max(0) as usize).min(len);
         let start = seg.seq + skip;
-        // Trim what lies beyond the window.
-        let room = self.rcv_wnd() as usize;
+        let mut data = seg.payload[skip..].to_vec();
         let mut fin = seg.flags.fin();
+        let right_edge = self.rcv_nxt + self.rcv_wnd();
+        let room = (right_edge - start).max(0) as usize;
+        let mut trimmed = false;
         if data.len() > room {
             data.truncate(room);
+            trimmed = true;
+        }
+        if fin && data.len() >= room {
+            // The FIN would sit at or past RCV.NXT+RCV.WND: outside the window.
             fin = false;
+            trimmed = true;
         }
         if start != self.rcv_nxt {
-            self.ooo.entry(start.0).or_insert((data, fin));
-            return (0, false, false);
+            if !data.is_empty() || fin {
+                let longer = self
+                    .ooo
+                    .get(&start.0)
+                    .is_none_or(|(d, f)| data.len() + usize::from(fin) > d.len() + usize::from(*f));
+                if longer {
+                    self.ooo.insert(start.0, (data, fin));
+                }
+            }
+            return Text {
+                delivered: 0,
+                fin: false,
+                in_order: false,
+                trimmed,
+            };
         }
         let mut delivered = data.len();
         self.recv_buf.extend_from_slice(&data);
         self.rcv_nxt = self.rcv_nxt + data.len();
-        // Pull in out-of-order pieces the gap was holding back.
+        // Pull in held pieces the gap was holding back ("processed in SEG.SEQ order").
         while !fin {
             let Some((&k, _)) = self.ooo.iter().find(|(&k, (d, f))| {
                 SeqNum(k) <= self.rcv_nxt && (SeqNum(k) + d.len() > self.rcv_nxt || *f)
@@ -746,8 +986,14 @@ impl Endpoint {
         self.ooo.retain(|&k, (d, _)| SeqNum(k) + d.len() > rcv_nxt);
         if fin {
             self.rcv_nxt = self.rcv_nxt + 1u32;
+            self.ooo.clear();
         }
-        (delivered, fin, true)
+        Text {
+            delivered,
+            fin,
+            in_order: true,
+            trimmed,
+        }
     }
 
     /// RFC 1122 §4.2.3.2: ACK at least every second full segment, else within the delay.
@@ -799,19 +1045,35 @@ impl Endpoint {
         ((sent_end - self.buf_seq).max(0) as usize).min(self.send_buf.len())
     }
 
-    fn effective_mss(&self) -> usize {
+    /// Eff.snd.MSS (§3.7.1): the peer's MSS option (536 without one), bounded by ours.
+    pub fn effective_mss(&self) -> usize {
         usize::from(self.cfg.mss.min(self.peer_mss)).max(1)
     }
 
     /// Send what the window allows: new data in MSS pieces, then the FIN once all data left.
     fn output(&mut self, now: SimTime) -> Vec<Segment> {
         let mut out = Vec::new();
+        // CLOSING is here too: a FIN from the peer can arrive while our data and FIN still wait
+        // for window in FIN-WAIT-1.
         let can_send = matches!(
             self.state,
-            State::Established | State::CloseWait | State::FinWait1 | State::LastAck
+            State::Established
+                | State::CloseWait
+                | State::FinWait1
+                | State::Closing
+                | State::LastAck
         );
         if !can_send || self.fin_seq.is_some() {
             return out;
+        }
+        if self.snd_wnd > 0 && self.persist_at.is_some() {
+            // The window opened: stop probing. A probe octet not yet acknowledged is now
+            // ordinary data in flight and needs the retransmission timer.
+            self.persist_at = None;
+            self.persist_probes = 0;
+            if self.snd_una != self.snd_nxt && self.retransmit_at.is_none() {
+                self.arm_retransmit(now);
+            }
         }
         loop {
             let in_flight = self.data_in_flight();
@@ -822,20 +1084,7 @@ impl Endpoint {
                 break;
             }
             let len = unsent.min(usable).min(self.effective_mss());
-            let payload: Vec<u8> = self
-                .send_buf
-                .iter()
-                .skip(in_flight)
-                .take(len)
-                .copied()
-                .collect();
-            let mut flags = Flags::ACK;
-            if len == unsent {
-                flags |= Flags::PSH;
-            }
-            let seq = self.snd_nxt;
-            let mut seg = self.segment(flags, seq, payload);
-            self.mark_urgent(&mut seg);
+            let seg = self.data_segment(in_flight, len);
             self.snd_nxt = self.snd_nxt + len;
             if self.rtt_probe.is_none() {
                 self.rtt_probe = Some((self.snd_nxt, now));
@@ -846,6 +1095,8 @@ impl Endpoint {
             out.push(seg);
         }
         if self.fin_queued && self.data_in_flight() == self.send_buf.len() {
+            // NOTE: the FIN goes out even into a zero window (as most stacks do); a receiver
+            // trims it like any segment beyond its window and the FIN is retransmitted.
             let seq = self.snd_nxt;
             out.push(self.segment(Flags::FIN | Flags::ACK, seq, Vec::new()));
             self.fin_seq = Some(seq);
@@ -854,12 +1105,42 @@ impl Endpoint {
                 self.arm_retransmit(now);
             }
         }
+        // §3.8.6.1: data waits behind a zero window with nothing in flight (so no ACK will
+        // come by itself): probe "when a zero window has existed for the retransmission
+        // timeout period".
+        let unsent = self.send_buf.len() - self.data_in_flight();
+        if self.snd_wnd == 0
+            && unsent > 0
+            && self.snd_una == self.snd_nxt
+            && self.persist_at.is_none()
+        {
+            self.persist_at = Some(now + self.persist_interval());
+        }
         if !out.is_empty() {
             // Every segment we send carries our latest ACK, so no ACK is owed any more.
             self.delayed_ack_at = None;
             self.unacked_rcvd = 0;
         }
         out
+    }
+
+    /// `len` bytes of the send queue from `offset`, at their sequence number: PSH on the piece
+    /// that ends the queued data, URG while urgent data is ahead.
+    fn data_segment(&self, offset: usize, len: usize) -> Segment {
+        let payload: Vec<u8> = self
+            .send_buf
+            .iter()
+            .skip(offset)
+            .take(len)
+            .copied()
+            .collect();
+        let mut flags = Flags::ACK;
+        if offset + len == self.send_buf.len() {
+            flags |= Flags::PSH;
+        }
+        let mut seg = self.segment(flags, self.buf_seq + offset, payload);
+        self.mark_urgent(&mut seg);
+        seg
     }
 
     fn mark_urgent(&self, seg: &mut Segment) {
@@ -871,37 +1152,29 @@ impl Endpoint {
         }
     }
 
-    /// The earliest unacknowledged segment, rebuilt for retransmission.
+    /// The earliest unacknowledged segment, rebuilt for retransmission (RFC 6298 §5.4).
     fn retransmit_head(&self) -> Segment {
-        match self.state {
-            State::SynSent | State::SynReceived => self.syn_segment(),
-            _ => {
-                let in_flight = self.data_in_flight();
-                if in_flight > 0 {
-                    let len = in_flight.min(self.effective_mss());
-                    let payload: Vec<u8> = self.send_buf.iter().take(len).copied().collect();
-                    let mut flags = Flags::ACK;
-                    if len == self.send_buf.len() {
-                        flags |= Flags::PSH;
-                    }
-                    let mut seg = self.segment(flags, self.buf_seq, payload);
-                    self.mark_urgent(&mut seg);
-                    seg
-                } else if let Some(f) = self.fin_seq {
-                    self.segment(Flags::FIN | Flags::ACK, f, Vec::new())
-                } else {
-                    self.ack_segment()
-                }
-            }
+        // Our SYN (or SYN+ACK) is unacknowledged as long as SND.UNA = ISS — also in FIN-WAIT-1
+        // after a CLOSE in SYN-RECEIVED.
+        if self.snd_una == self.iss {
+            return self.syn_segment();
+        }
+        let in_flight = self.data_in_flight();
+        if in_flight > 0 {
+            self.data_segment(0, in_flight.min(self.effective_mss()))
+        } else if let Some(f) = self.fin_seq {
+            self.segment(Flags::FIN | Flags::ACK, f, Vec::new())
+        } else {
+            self.ack_segment()
         }
     }
 
-    /// SYN (active open) or SYN+ACK (passive or simultaneous open), with our MSS.
+    /// SYN (active open) or SYN+ACK (once the peer's SYN is known), with our MSS.
     fn syn_segment(&self) -> Segment {
-        let mut seg = if self.state == State::SynReceived {
-            self.segment(Flags::SYN | Flags::ACK, self.iss, Vec::new())
-        } else {
+        let mut seg = if self.state == State::SynSent {
             self.segment(Flags::SYN, self.iss, Vec::new())
+        } else {
+            self.segment(Flags::SYN | Flags::ACK, self.iss, Vec::new())
         };
         seg.mss = Some(self.cfg.mss);
         seg
@@ -910,6 +1183,13 @@ impl Endpoint {
     /// <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
     fn ack_segment(&self) -> Segment {
         self.segment(Flags::ACK, self.snd_nxt, Vec::new())
+    }
+
+    /// An ACK sent now: it carries the latest RCV.NXT, so no delayed ACK is owed after it.
+    fn ack_now(&mut self) -> Segment {
+        self.delayed_ack_at = None;
+        self.unacked_rcvd = 0;
+        self.ack_segment()
     }
 
     fn segment(&self, flags: Flags, seq: SeqNum, payload: Vec<u8>) -> Segment {
@@ -937,6 +1217,33 @@ impl Endpoint {
         self.keepalive_probes = 0;
     }
 
+    /// §3.8.6.1: the first probe after one RTO, then "increase exponentially the interval
+    /// between successive probes", bounded like the RTO itself.
+    fn persist_interval(&self) -> SimDuration {
+        let shift = 1u64 << self.persist_probes.min(20);
+        self.rto.rto().saturating_mul(shift).min(self.cfg.rto_max)
+    }
+
+    /// §3.8.6.1: "transmit at least one octet of new data (if available), or retransmit" —
+    /// the octet of an earlier probe while it is unacknowledged, else the next unsent one.
+    fn window_probe(&mut self) -> Option<Segment> {
+        if self.snd_wnd != 0 || self.fin_seq.is_some() {
+            return None;
+        }
+        let in_flight = self.data_in_flight();
+        if in_flight > 0 {
+            return Some(self.data_segment(0, 1));
+        }
+        if self.send_buf.is_empty() {
+            return None;
+        }
+        let probe = self.data_segment(0, 1);
+        // The octet is sent (it may be taken); it is not timed (Karn) and not under the
+        // retransmission timer: the persist timer resends it while the window stays shut.
+        self.snd_nxt = self.snd_nxt + 1u32;
+        Some(probe)
+    }
+
     /// Something acceptable arrived: the connection is alive.
     fn note_activity(&mut self, now: SimTime) {
         if self.state == State::Established && self.cfg.keepalive.is_some() {
@@ -948,6 +1255,8 @@ impl Endpoint {
     pub fn on_timer(&mut self, now: SimTime) -> Vec<Segment> {
         let mut out = Vec::new();
         if self.time_wait_until.is_some_and(|t| t <= now) {
+            // "If the time-wait timeout expires on a connection, delete the TCB, enter the
+            // CLOSED state, and return."
             self.time_wait_until = None;
             self.set_state(now, State::Closed, Cause::Timer(TimerKind::TimeWait));
             self.events.push(TcpEvent::Closed);
@@ -971,9 +1280,7 @@ impl Endpoint {
             self.arm_retransmit(now);
         }
         if self.delayed_ack_at.is_some_and(|t| t <= now) {
-            self.delayed_ack_at = None;
-            self.unacked_rcvd = 0;
-            out.push(self.ack_segment());
+            out.push(self.ack_now());
         }
         if self.keepalive_at.is_some_and(|t| t <= now) {
             if self.state != State::Established || self.snd_una != self.snd_nxt {
@@ -982,6 +1289,7 @@ impl Endpoint {
             } else if let Some(k) = self.cfg.keepalive {
                 if self.keepalive_probes >= k.count {
                     self.events.push(TcpEvent::TimedOut);
+                    self.send_buf.clear();
                     self.set_state(now, State::Closed, Cause::GaveUp);
                     return out;
                 }
@@ -989,6 +1297,14 @@ impl Endpoint {
                 self.keepalive_at = Some(now + k.interval);
                 // §3.8.4: a probe with SEG.SEQ = SND.NXT-1 and no data makes the peer ACK.
                 out.push(self.segment(Flags::ACK, self.snd_nxt - 1u32, Vec::new()));
+            }
+        }
+        if self.persist_at.is_some_and(|t| t <= now) {
+            self.persist_at = None;
+            if let Some(probe) = self.window_probe() {
+                out.push(probe);
+                self.persist_probes += 1;
+                self.persist_at = Some(now + self.persist_interval());
             }
         }
         out
@@ -999,8 +1315,11 @@ impl Endpoint {
         self.keepalive_probes
     }
 
-    /// The longest a caller may let pass with no call (for tests and the simulator).
+    /// 2·MSL, the length of TIME-WAIT (§3.4.2).
     pub fn time_wait_length(&self) -> SimDuration {
         self.cfg.msl.saturating_mul(2)
     }
 }
+
+#[cfg(test)]
+mod tests;
