@@ -5,10 +5,12 @@
 //! history), packets and steps (everything that happens at one host at one instant).
 //! [`Timeline::frame_at`] answers in O(log n) per lane plus the packets in view.
 
+mod axis;
 mod build;
 mod frame;
 mod ladder_text;
 
+pub use axis::Axis;
 pub use build::LaneSpec;
 pub use frame::{Frame, PacketView};
 
