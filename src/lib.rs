@@ -7,6 +7,7 @@
 pub mod app;
 pub mod i18n;
 pub mod scenario;
+pub mod share;
 pub mod sim;
 pub mod tcp;
 pub mod time;

@@ -13,6 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("timeline", &["sim", "tcp", "time"]),
     ("scenario", &["app", "timeline", "sim", "tcp", "time"]),
     ("i18n", &["scenario", "app", "timeline", "sim", "tcp", "time"]),
+    ("share", &["i18n", "scenario", "time"]),
 ];
 
 const WEB: &[&str] = &["yew", "web_sys", "gloo", "js_sys", "wasm_bindgen"];
