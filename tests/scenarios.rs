@@ -388,3 +388,25 @@ fn sockets_fill_the_backlog_when_accept_is_slow() {
         "a SYN had to be retried"
     );
 }
+
+fn all_narration(p: &Pane, lang: Lang) -> String {
+    (0..p.timeline.steps.len())
+        .map(|i| narrate(&p.timeline, i, lang))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn narration_explains_retransmissions_probes_and_http() {
+    let loss = build_default(ScenarioId::Loss, 1).unwrap();
+    assert!(all_narration(&loss[0], Lang::En).contains("retransmission timeout (RTO)"));
+    assert!(all_narration(&loss[2], Lang::En).contains("fast retransmission"));
+    assert!(all_narration(&loss[2], Lang::ZhCn).contains("快速重传"));
+    let ka = build_default(ScenarioId::Keepalive, 1).unwrap();
+    assert!(all_narration(&ka[2], Lang::En).contains("keep-alive probe"));
+    assert!(all_narration(&ka[0], Lang::En).contains("forgets it"));
+    let page = build_default(ScenarioId::PageFetch, 1).unwrap();
+    let en = all_narration(&page[0], Lang::En);
+    assert!(en.contains("\"GET /index.html HTTP/1.1\""), "{en}");
+    assert!(en.contains("2·MSL has passed"));
+}

@@ -3,7 +3,7 @@
 //! Written for students; the seed article is the reference, not the source of the sentences.
 
 use super::{Lang, Msg};
-use crate::tcp::{Flags, Segment, State, UserCall};
+use crate::tcp::{Cause, Flags, Segment, State, TimerKind, UserCall};
 use crate::timeline::{Note, Role, Step, Timeline};
 
 fn role(lang: Lang, r: Role) -> &'static str {
@@ -149,6 +149,7 @@ fn narrate_step(tl: &Timeline, step: &Step, lang: Lang) -> String {
         }
     }
     for (_, t) in &step.transitions {
+        out.push_str(&timer_cause(lang, t.cause));
         let meaning = state_meaning(lang, t.to);
         match lang {
             Lang::En => out.push_str(&format!(" {} → {}: {meaning}.", t.from, t.to)),
@@ -171,6 +172,22 @@ fn narrate_step(tl: &Timeline, step: &Step, lang: Lang) -> String {
         }
         if let Some(h) = handshake_role(lang, seg, completes) {
             out.push_str(&h);
+        }
+        out.push_str(&payload_text(lang, seg));
+        if pk.retransmission {
+            // Fast retransmit reacts to an arriving (duplicate) ACK; RTO to a timer alone.
+            let fast = step.received.is_some();
+            out.push_str(match (lang, fast) {
+                (Lang::En, true) => " This is a fast retransmission: the third duplicate ACK says this segment went missing, so TCP resends it without waiting for the timer.",
+                (Lang::ZhCn, true) => "这是快速重传：第三个重复 ACK 表明这个报文段丢了，TCP 不等计时器就立即重发。",
+                (Lang::En, false) => " This is a retransmission: no ACK came back before the retransmission timeout (RTO), so TCP sends the same bytes again and doubles the timeout.",
+                (Lang::ZhCn, false) => "这是重传：在重传超时（RTO）之前没有等到 ACK，TCP 再发一遍同样的字节，并把超时时间加倍。",
+            });
+        } else if is_keepalive_probe(tl, p) {
+            out.push_str(match lang {
+                Lang::En => " It is a keep-alive probe: its sequence number is one below what the peer expects, so the peer must answer with an ACK.",
+                Lang::ZhCn => "这是保活探测：它的序号比对方期望的小 1，对方必须回一个 ACK。",
+            });
         }
         if pk.arrives_at.is_none() {
             match lang {
@@ -210,4 +227,51 @@ fn note_text(lang: Lang, tl: &Timeline, note: &Note) -> String {
             flags(packet)
         ),
     }
+}
+
+/// Timers that moved a connection, said in words (user calls and segments are told elsewhere).
+fn timer_cause(lang: Lang, cause: Cause) -> String {
+    let s = match (lang, cause) {
+        (Lang::En, Cause::Timer(TimerKind::TimeWait)) => " 2·MSL has passed.",
+        (Lang::ZhCn, Cause::Timer(TimerKind::TimeWait)) => "2·MSL 已经过去。",
+        (Lang::En, Cause::GaveUp) => " Too many tries went unanswered; TCP gives up and tells the application the connection timed out.",
+        (Lang::ZhCn, Cause::GaveUp) => "尝试了太多次都没有回应；TCP 放弃，并告诉应用连接超时。",
+        _ => "",
+    };
+    s.to_string()
+}
+
+/// What a segment carries, if anything: byte count and, for text, its first line.
+fn payload_text(lang: Lang, seg: &Segment) -> String {
+    if seg.payload.is_empty() {
+        return String::new();
+    }
+    let first = seg
+        .payload
+        .split(|&b| b == b'\r' || b == b'\n')
+        .next()
+        .filter(|l| !l.is_empty() && l.iter().all(|b| b.is_ascii_graphic() || *b == b' '))
+        .map(|l| String::from_utf8_lossy(&l[..l.len().min(48)]).into_owned());
+    match (lang, first) {
+        (Lang::En, Some(l)) => format!(" It carries {} bytes: \"{l}\".", seg.payload.len()),
+        (Lang::ZhCn, Some(l)) => format!("它携带 {} 字节：“{l}”。", seg.payload.len()),
+        (Lang::En, None) => format!(" It carries {} bytes of data.", seg.payload.len()),
+        (Lang::ZhCn, None) => format!("它携带 {} 字节数据。", seg.payload.len()),
+    }
+}
+
+/// Wireshark's `tcp.analysis.keep_alive`: no data (or one byte), SYN/FIN/RST clear, and a
+/// sequence number one below the next one expected from this sender.
+fn is_keepalive_probe(tl: &Timeline, idx: usize) -> bool {
+    let p = &tl.packets[idx];
+    let seg = &p.segment;
+    if seg.payload.len() > 1 || seg.flags.syn() || seg.flags.fin() || seg.flags.rst() {
+        return false;
+    }
+    let next = tl.packets[..idx]
+        .iter()
+        .filter(|q| q.src == p.src && q.dst == p.dst)
+        .map(|q| q.segment.seq + q.segment.seg_len())
+        .max();
+    next.is_some_and(|n| seg.seq + 1u32 == n)
 }
