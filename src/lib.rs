@@ -5,6 +5,7 @@
 //! Everything but `ui` is pure Rust with no web dependency and is tested natively.
 
 pub mod app;
+pub mod capture;
 pub mod i18n;
 pub mod scenario;
 pub mod share;

@@ -14,6 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("scenario", &["app", "timeline", "sim", "tcp", "time"]),
     ("i18n", &["scenario", "app", "timeline", "sim", "tcp", "time"]),
     ("share", &["i18n", "scenario", "time"]),
+    ("capture", &["timeline", "sim", "tcp", "time"]),
 ];
 
 const WEB: &[&str] = &["yew", "web_sys", "gloo", "js_sys", "wasm_bindgen"];
