@@ -75,10 +75,51 @@ pub enum Msg {
     Retransmission,
     ErrorTitle,
     ErrorBack,
+    // --- scenario picker, notices ---
+    Scenario,
+    Dismiss,
+    // --- packet inspector ---
+    Inspector,
+    InspectHint,
+    CloseInspector,
+    FlagsHeading,
+    FlagUrg,
+    FlagAck,
+    FlagPsh,
+    FlagRst,
+    FlagSyn,
+    FlagFin,
+    BitSet,
+    BitClear,
+    SeqNumber,
+    AckNumber,
+    Absolute,
+    Relative,
+    PayloadLength,
+    Window,
+    MssOption,
+    UrgentPointer,
+    Payload,
+    NoPayload,
+    NoneValue,
+    WhenSent,
+    OnArrival,
+    NoStateChange,
+    NotDelivered,
+    Delivered,
+    SentAt,
+    // --- state diagram ---
+    StateDiagram,
+    StateDiagramLabel,
+    ConnectionShown,
+    LastTransition,
+    NoTransitionYet,
+    Metrics,
+    ErrorDefaults,
 }
 
 impl Msg {
-    pub const ALL: [Msg; 24] = [
+    pub const ALL: [Msg; 62] = [
         Msg::Tagline,
         Msg::Play,
         Msg::Pause,
@@ -103,6 +144,44 @@ impl Msg {
         Msg::Retransmission,
         Msg::ErrorTitle,
         Msg::ErrorBack,
+        Msg::Scenario,
+        Msg::Dismiss,
+        Msg::Inspector,
+        Msg::InspectHint,
+        Msg::CloseInspector,
+        Msg::FlagsHeading,
+        Msg::FlagUrg,
+        Msg::FlagAck,
+        Msg::FlagPsh,
+        Msg::FlagRst,
+        Msg::FlagSyn,
+        Msg::FlagFin,
+        Msg::BitSet,
+        Msg::BitClear,
+        Msg::SeqNumber,
+        Msg::AckNumber,
+        Msg::Absolute,
+        Msg::Relative,
+        Msg::PayloadLength,
+        Msg::Window,
+        Msg::MssOption,
+        Msg::UrgentPointer,
+        Msg::Payload,
+        Msg::NoPayload,
+        Msg::NoneValue,
+        Msg::WhenSent,
+        Msg::OnArrival,
+        Msg::NoStateChange,
+        Msg::NotDelivered,
+        Msg::Delivered,
+        Msg::SentAt,
+        Msg::StateDiagram,
+        Msg::StateDiagramLabel,
+        Msg::ConnectionShown,
+        Msg::LastTransition,
+        Msg::NoTransitionYet,
+        Msg::Metrics,
+        Msg::ErrorDefaults,
     ];
 
     /// Look up a pane title key produced by the scenario layer.
@@ -151,6 +230,53 @@ impl Msg {
             Msg::Retransmission => ("retransmission", "重传"),
             Msg::ErrorTitle => ("Something went wrong", "出错了"),
             Msg::ErrorBack => ("Back to the handshake", "回到三次握手"),
+            Msg::Scenario => ("Scenario", "场景"),
+            Msg::Dismiss => ("Dismiss", "知道了"),
+            Msg::Inspector => ("Packet inspector", "报文检查器"),
+            Msg::InspectHint => (
+                "Click a packet, or Tab to it and press Enter, to see its header.",
+                "点击一个报文（或用 Tab 选中后按回车）查看它的首部。",
+            ),
+            Msg::CloseInspector => ("Close the inspector (Esc)", "关闭检查器（Esc）"),
+            Msg::FlagsHeading => ("Control bits (flags)", "控制位（标志）"),
+            Msg::FlagUrg => ("urgent", "紧急"),
+            Msg::FlagAck => ("acknowledge", "确认"),
+            Msg::FlagPsh => ("push", "推送"),
+            Msg::FlagRst => ("reset", "复位"),
+            Msg::FlagSyn => ("synchronize", "同步"),
+            Msg::FlagFin => ("finish", "结束"),
+            Msg::BitSet => ("set", "置 1"),
+            Msg::BitClear => ("not set", "为 0"),
+            Msg::SeqNumber => ("Sequence number", "序号 seq"),
+            Msg::AckNumber => ("Acknowledgment number", "确认号 ack"),
+            Msg::Absolute => ("raw", "原始值"),
+            Msg::Relative => ("relative", "相对值"),
+            Msg::PayloadLength => ("Payload length", "数据长度"),
+            Msg::Window => ("Window", "窗口"),
+            Msg::MssOption => ("MSS option", "MSS 选项"),
+            Msg::UrgentPointer => ("Urgent pointer", "紧急指针"),
+            Msg::Payload => ("Payload", "数据内容"),
+            Msg::NoPayload => ("no payload", "无数据"),
+            Msg::NoneValue => ("none", "无"),
+            Msg::WhenSent => ("When it was sent", "发送时"),
+            Msg::OnArrival => ("When it arrived", "到达时"),
+            Msg::NoStateChange => ("no state change", "状态不变"),
+            Msg::NotDelivered => ("never arrived", "没有到达"),
+            Msg::Delivered => ("arrived", "到达"),
+            Msg::SentAt => ("sent", "发出"),
+            Msg::StateDiagram => ("TCP state diagram (RFC 9293)", "TCP 状态图（RFC 9293）"),
+            Msg::StateDiagramLabel => (
+                "The eleven TCP states and the transitions between them",
+                "TCP 的 11 个状态以及它们之间的转换",
+            ),
+            Msg::ConnectionShown => ("Connection shown", "显示的连接"),
+            Msg::LastTransition => ("Last transition", "最近一次转换"),
+            Msg::NoTransitionYet => ("no transition yet", "尚无状态转换"),
+            Msg::Metrics => ("Metrics", "统计"),
+            Msg::ErrorDefaults => (
+                "Open this scenario with its default settings",
+                "用默认设置打开这个场景",
+            ),
         };
         match lang {
             Lang::En => en,
@@ -164,6 +290,55 @@ pub fn step_counter(lang: Lang, current: usize, total: usize) -> String {
     match lang {
         Lang::En => format!("Step {current} / {total}"),
         Lang::ZhCn => format!("第 {current} / {total} 步"),
+    }
+}
+
+/// The notice shown when the link names a scenario that does not exist.
+pub fn unknown_scenario(lang: Lang, key: &str, fallback: &str) -> String {
+    match lang {
+        Lang::En => format!("The link asks for a scenario “{key}”, which does not exist; showing “{fallback}” instead."),
+        Lang::ZhCn => format!("链接里的场景“{key}”不存在，改为显示“{fallback}”。"),
+    }
+}
+
+/// What a screen reader says for one packet of the ladder.
+pub fn packet_description(
+    lang: Lang,
+    label: &str,
+    from: &str,
+    to: &str,
+    retransmission: bool,
+    lost: bool,
+) -> String {
+    let mut s = match lang {
+        Lang::En => format!("{label}, {from} to {to}"),
+        Lang::ZhCn => format!("{label}，{from}发往{to}"),
+    };
+    if retransmission {
+        s.push_str(match lang {
+            Lang::En => ", retransmission",
+            Lang::ZhCn => "，重传",
+        });
+    }
+    if lost {
+        s.push_str(match lang {
+            Lang::En => ", lost",
+            Lang::ZhCn => "，丢失",
+        });
+    }
+    s.push_str(match lang {
+        Lang::En => ". Press Enter to inspect.",
+        Lang::ZhCn => "。按回车查看详情。",
+    });
+    s
+}
+
+/// "3 bytes" / "3 字节".
+pub fn bytes(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::En if n == 1 => "1 byte".to_string(),
+        Lang::En => format!("{n} bytes"),
+        Lang::ZhCn => format!("{n} 字节"),
     }
 }
 

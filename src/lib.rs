@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod capture;
+pub mod diagram;
 pub mod i18n;
 pub mod scenario;
 pub mod share;

@@ -9,9 +9,17 @@ mod controls;
 mod dom;
 mod header;
 mod icons;
+mod inspector;
+mod keyboard;
 mod ladder;
+mod metrics;
 mod narration;
+mod pane;
+mod player;
+mod scenario_picker;
 mod state;
+mod state_diagram;
+mod timescale;
 
 use wasm_bindgen::JsCast;
 

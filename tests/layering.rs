@@ -12,8 +12,12 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("app", &["sim", "tcp", "time"]),
     ("timeline", &["sim", "tcp", "time"]),
     ("scenario", &["app", "timeline", "sim", "tcp", "time"]),
-    ("i18n", &["scenario", "app", "timeline", "sim", "tcp", "time"]),
+    (
+        "i18n",
+        &["scenario", "app", "timeline", "sim", "tcp", "time"],
+    ),
     ("share", &["i18n", "scenario", "time"]),
+    ("diagram", &["tcp", "time"]),
     ("capture", &["timeline", "sim", "tcp", "time"]),
 ];
 

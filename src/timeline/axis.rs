@@ -35,19 +35,35 @@ impl Axis {
         instants.sort_unstable();
         instants.dedup();
         flights.sort_unstable();
-        let typical = flights.get(flights.len() / 2).copied().unwrap_or(25_000);
-        // Four flights of quiet are shown as they are; anything longer is shown as four.
-        let cap = (typical * 4).clamp(1_000, 1_000_000);
-        Axis::from_instants(&instants, cap)
+        // A gap longer than four typical flights is quiet. Quiet gaps are drawn as a twelfth
+        // of the busy part of the axis (but never longer than they were), so the exchange
+        // keeps most of the height whatever the idle times.
+        let Some(&typical) = flights.get(flights.len() / 2).filter(|&&f| f > 0) else {
+            return Axis::from_instants(&instants, u64::MAX); // nothing travels: linear
+        };
+        let quiet = typical * 4;
+        let busy: u64 = instants
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .filter(|&g| g <= quiet)
+            .sum();
+        let cap = (busy / 12).clamp(1, quiet);
+        Axis::from_instants_quiet(&instants, quiet, cap)
     }
 
     fn from_instants(instants: &[u64], cap: u64) -> Axis {
+        Axis::from_instants_quiet(instants, cap, cap)
+    }
+
+    /// Gaps longer than `quiet` are drawn `cap` long.
+    fn from_instants_quiet(instants: &[u64], quiet: u64, cap: u64) -> Axis {
         let mut knots = Vec::with_capacity(instants.len());
         let mut disp = 0u64;
         let mut prev: Option<u64> = None;
         for &t in instants {
             if let Some(p) = prev {
-                disp += (t - p).min(cap);
+                let gap = t - p;
+                disp += if gap > quiet { cap } else { gap };
             }
             knots.push((t, disp));
             prev = Some(t);
@@ -105,6 +121,11 @@ impl Axis {
 
     pub fn cap(&self) -> SimDuration {
         SimDuration(self.cap)
+    }
+
+    /// How many distinct instants something happens at (the ladder grows with it).
+    pub fn instants(&self) -> usize {
+        self.knots.len()
     }
 }
 

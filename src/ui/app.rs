@@ -1,20 +1,17 @@
-//! The root component: header, the panes on one shared clock, controls.
+//! The root component: header with the scenario picker, the notice and error banners, and the
+//! player of the chosen scenario. The scenario and the language live in the URL hash
+//! (`#s=handshake&lang=en`), so a link opens the same view.
 
-use super::clock::use_animation_clock;
-use super::controls::Controls;
 use super::dom;
 use super::header::Header;
-use super::ladder::Ladder;
-use super::narration::Narration;
-use super::state::{Action, Playback};
-use crate::i18n::{Lang, Msg};
-use crate::scenario::{build_default, ScenarioId};
-use crate::time::SimTime;
+use super::player::Player;
+use crate::i18n::scenarios::scenario_name;
+use crate::i18n::{unknown_scenario, Lang, Msg};
+use crate::scenario::{build, Metric, Params, ScenarioId};
 use crate::timeline::Timeline;
-use gloo_events::{EventListener, EventListenerOptions};
+use gloo_events::EventListener;
 use std::ops::Deref;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Shared, immutable data in props: equal when it is the *same* allocation, so a 10 000-event
@@ -44,23 +41,77 @@ impl<T> Deref for Shared<T> {
 pub struct PaneData {
     pub title: &'static str,
     pub timeline: Shared<Timeline>,
+    pub metrics: Rc<Vec<Metric>>,
+}
+
+/// Hash keys that are not scenario parameters.
+const PAGE_KEYS: [&str; 3] = ["s", "lang", "embed"];
+
+/// The scenario parameters in the hash (`#s=handshake&latency=80`), as written.
+fn params_from_hash() -> Vec<(String, String)> {
+    dom::hash_pairs()
+        .into_iter()
+        .filter(|(k, _)| !PAGE_KEYS.contains(&k.as_str()))
+        .collect()
+}
+
+/// The scenario the hash asks for, or the handshake and the key that was not understood.
+fn scenario_from_hash() -> (ScenarioId, Option<String>) {
+    match dom::hash_get("s") {
+        None => (ScenarioId::Handshake, None),
+        Some(key) => match ScenarioId::parse(&key) {
+            Ok(id) => (id, None),
+            Err(_) => (ScenarioId::Handshake, Some(key)),
+        },
+    }
+}
+
+/// The name a person reads for a scenario.
+pub fn scenario_title(id: ScenarioId, lang: Lang) -> &'static str {
+    scenario_name(id, lang)
 }
 
 #[component]
 pub fn App() -> Html {
     let lang = use_state(dom::initial_lang);
+    let first = use_memo((), |_| scenario_from_hash());
+    let scenario = use_state(|| first.0);
+    let notice = use_state(|| first.1.clone());
+    let params = use_state(params_from_hash);
     {
         let lang = *lang;
         use_effect_with(lang, move |l| dom::remember_lang(*l));
     }
-    let built = use_memo((), |_| {
-        build_default(ScenarioId::Handshake, 1).map(|panes| {
+    use_effect_with(*scenario, |id| dom::hash_set("s", id.id()));
+    // A link or an edited address bar changes the hash: follow it.
+    {
+        let (lang, scenario, notice) = (lang.setter(), scenario.setter(), notice.setter());
+        let params = params.setter();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "hashchange", move |_| {
+                    let (id, bad) = scenario_from_hash();
+                    scenario.set(id);
+                    notice.set(bad);
+                    params.set(params_from_hash());
+                    if let Some(l) = dom::hash_get("lang").and_then(|v| Lang::parse(&v)) {
+                        lang.set(l);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    let built = use_memo((*scenario, (*params).clone()), |(id, pairs)| {
+        let params = Params::parse(*id, pairs)?;
+        build(*id, &params, 1).map(|panes| {
             Rc::new(
                 panes
                     .into_iter()
                     .map(|p| PaneData {
                         title: p.title,
                         timeline: Shared(Rc::new(p.timeline)),
+                        metrics: Rc::new(p.metrics),
                     })
                     .collect::<Vec<_>>(),
             )
@@ -70,144 +121,56 @@ pub fn App() -> Html {
         let lang = lang.clone();
         Callback::from(move |()| lang.set(lang.other()))
     };
+    let on_pick = {
+        let (scenario, notice, params) = (scenario.clone(), notice.clone(), params.clone());
+        Callback::from(move |id| {
+            // Another scenario starts from its own defaults.
+            dom::hash_keep(&PAGE_KEYS);
+            params.set(Vec::new());
+            notice.set(None);
+            scenario.set(id);
+        })
+    };
+    let notice_html = notice.as_ref().map(|key| {
+        let dismiss = {
+            let notice = notice.clone();
+            Callback::from(move |_: MouseEvent| notice.set(None))
+        };
+        let text = unknown_scenario(*lang, key, scenario_title(*scenario, *lang));
+        html! {
+            <div class="notice" role="status" data-testid="notice">
+                <p>{ text }</p>
+                <button type="button" onclick={dismiss}>{ Msg::Dismiss.text(*lang) }</button>
+            </div>
+        }
+    });
     let body = match &*built {
-        Ok(panes) => html! { <Player panes={Shared(panes.clone())} lang={*lang} /> },
+        Ok(panes) => {
+            // A new run (other scenario or parameters) starts a new player and clock.
+            let mut key = scenario.id().to_string();
+            for (k, v) in params.iter() {
+                key.push_str(&format!("&{k}={v}"));
+            }
+            html! { <Player {key} panes={Shared(panes.clone())} lang={*lang} /> }
+        }
         Err(e) => html! {
-            <div class="error-banner" role="alert">
+            <div class="error-banner" role="alert" data-testid="error">
                 <strong>{ Msg::ErrorTitle.text(*lang) }</strong>
                 <p>{ e.to_string() }</p>
-                <a href="#">{ Msg::ErrorBack.text(*lang) }</a>
+                <p class="ways-back">
+                    <a href={format!("#s={}&lang={}", scenario.id(), lang.code())}>
+                        { Msg::ErrorDefaults.text(*lang) }</a>
+                    <a href={format!("#s=handshake&lang={}", lang.code())}>
+                        { Msg::ErrorBack.text(*lang) }</a>
+                </p>
             </div>
         },
     };
     html! {
         <main data-testid="app" data-ready="true" class="shell">
-            <Header lang={*lang} {on_toggle_lang} />
+            <Header lang={*lang} scenario={*scenario} {on_toggle_lang} {on_pick} />
+            { for notice_html }
             { body }
         </main>
     }
-}
-
-#[derive(Properties, PartialEq)]
-struct PlayerProps {
-    panes: Shared<Vec<PaneData>>,
-    lang: Lang,
-}
-
-#[component]
-fn Player(props: &PlayerProps) -> Html {
-    let lang = props.lang;
-    let panes = props.panes.clone();
-    let playback = {
-        let panes = panes.clone();
-        use_reducer(move || {
-            let mut stops: Vec<SimTime> = panes
-                .iter()
-                .flat_map(|p| p.timeline.steps.iter().map(|s| s.at))
-                .collect();
-            stops.sort_unstable();
-            stops.dedup();
-            let end = panes
-                .iter()
-                .map(|p| p.timeline.end)
-                .max()
-                .unwrap_or(SimTime::ZERO);
-            Playback::new(stops.into(), end, !dom::prefers_reduced_motion())
-        })
-    };
-    use_animation_clock(playback.clone());
-    use_keyboard(playback.dispatcher());
-
-    let act = |a: fn() -> Action| {
-        let d = playback.dispatcher();
-        Callback::from(move |()| d.dispatch(a()))
-    };
-    let on_seek = {
-        let d = playback.dispatcher();
-        Callback::from(move |t| d.dispatch(Action::Seek(t)))
-    };
-    let on_speed = {
-        let d = playback.dispatcher();
-        Callback::from(move |s| d.dispatch(Action::SetSpeed(s)))
-    };
-
-    let t = playback.t;
-    let views = panes.iter().map(|pane| {
-        let frame = Shared(Rc::new(pane.timeline.frame_at(t)));
-        let title = Msg::pane_title(pane.title).map_or(pane.title, |m| m.text(lang));
-        html! {
-            <section class="pane" aria-label={title}>
-                <h2>{ title }</h2>
-                <p class="tuple" data-testid="five-tuple">{ five_tuple(&pane.timeline) }</p>
-                <div class="figure">
-                    <Ladder timeline={pane.timeline.clone()} frame={frame.clone()} {lang} />
-                </div>
-                <Narration timeline={pane.timeline.clone()} step={frame.step} {lang} />
-            </section>
-        }
-    });
-    let layout = if panes.len() == 1 {
-        "panes single"
-    } else {
-        "panes"
-    };
-    html! {
-        <>
-            <Controls {lang} t={t} end={playback.end} playing={playback.playing}
-                      speed={playback.speed} stops={playback.stops.clone()}
-                      step={playback.steps_done()} steps={playback.stops.len()}
-                      on_toggle={act(|| Action::Toggle)} on_back={act(|| Action::StepBack)}
-                      on_forward={act(|| Action::StepForward)}
-                      on_restart={act(|| Action::Restart)} on_end={act(|| Action::ToEnd)}
-                      {on_seek} {on_speed} />
-            <div class={layout}>{ for views }</div>
-        </>
-    }
-}
-
-/// Space plays/pauses (unless a control has focus and Space belongs to it), ←/→ step,
-/// Home/End jump. Form controls keep their own arrow keys.
-#[hook]
-fn use_keyboard(dispatcher: UseReducerDispatcher<Playback>) {
-    use_effect_with((), move |_| {
-        let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
-            // Not passive: Space and the arrow keys must not also scroll the page.
-            let opts = EventListenerOptions::enable_prevent_default();
-            EventListener::new_with_options(&doc, "keydown", opts, move |e| {
-                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
-                    return;
-                };
-                if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                    return;
-                }
-                let tag = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .map(|el| el.tag_name())
-                    .unwrap_or_default();
-                let in_field = matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA");
-                let action = match e.key().as_str() {
-                    " " if !in_field && tag != "BUTTON" => Action::Toggle,
-                    "ArrowLeft" if !in_field => Action::StepBack,
-                    "ArrowRight" if !in_field => Action::StepForward,
-                    "Home" if !in_field => Action::Restart,
-                    "End" if !in_field => Action::ToEnd,
-                    _ => return,
-                };
-                e.prevent_default();
-                dispatcher.dispatch(action);
-            })
-        });
-        move || drop(listener)
-    });
-}
-
-/// The seed's "five pieces of information" of a socket pair: protocol, both addresses, both
-/// ports — of the first connection in the pane.
-fn five_tuple(tl: &Timeline) -> String {
-    tl.tracks
-        .iter()
-        .find_map(|t| Some((t.local?, t.remote?)))
-        .map(|(l, r)| format!("TCP  {} ⇄ {}", l, r))
-        .unwrap_or_default()
 }

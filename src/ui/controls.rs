@@ -1,7 +1,9 @@
 //! Playback controls: play/pause, step, restart, end, scrubber with event ticks, speed.
 
+use super::app::Shared;
 use super::icons;
 use super::state::SPEEDS;
+use super::timescale::TimeScale;
 use crate::i18n::{step_counter, Lang, Msg};
 use crate::time::SimTime;
 use std::rc::Rc;
@@ -17,6 +19,8 @@ pub struct ControlsProps {
     pub speed: f64,
     /// Times of all steps (for the ticks under the scrubber).
     pub stops: Rc<[SimTime]>,
+    /// The drawn time axis; the scrubber runs along it like the ladders do.
+    pub scale: Shared<TimeScale>,
     /// 1-based number of the current step and the total.
     pub step: usize,
     pub steps: usize,
@@ -33,23 +37,26 @@ pub struct ControlsProps {
 pub fn Controls(p: &ControlsProps) -> Html {
     let lang = p.lang;
     let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
-    let on_input = p.on_seek.reform(|e: InputEvent| {
-        let v: u64 = e
-            .target_unchecked_into::<HtmlInputElement>()
-            .value()
-            .parse()
-            .unwrap_or(0);
-        SimTime(v)
-    });
+    let on_input = {
+        let scale = p.scale.clone();
+        p.on_seek.reform(move |e: InputEvent| {
+            let v: f64 = e
+                .target_unchecked_into::<HtmlInputElement>()
+                .value()
+                .parse()
+                .unwrap_or(0.0);
+            scale.time_at(v)
+        })
+    };
     let on_speed = p.on_speed.reform(|e: Event| {
         e.target_unchecked_into::<HtmlSelectElement>()
             .value()
             .parse()
             .unwrap_or(1.0)
     });
-    let end = p.end.micros().max(1);
+    let end = p.scale.total().max(1);
     let ticks = p.stops.iter().map(|s| {
-        let pct = s.micros() as f64 * 100.0 / end as f64;
+        let pct = p.scale.pos(*s) * 100.0 / end as f64;
         html! { <span class="tick" style={format!("left:{pct:.3}%")}></span> }
     });
     let (play_label, play_icon) = if p.playing {
@@ -91,7 +98,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
             </div>
             <div class="scrub">
                 <input type="range" data-testid="scrubber" min="0" max={end.to_string()}
-                       step="100" value={p.t.micros().to_string()}
+                       step="any" value={format!("{:.0}", p.scale.pos(p.t))}
                        aria-label={Msg::Scrubber.text(lang)}
                        aria-valuetext={format!("t = {}", p.t)} oninput={on_input} />
                 <div class="ticks" aria-hidden="true">{ for ticks }</div>

@@ -1,4 +1,4 @@
-//! Small wrappers over web-sys for the page's URL hash, `<html lang>` and media queries.
+//! Small wrappers over web-sys for the page's URL hash, `<html lang>`, focus and media queries.
 
 use crate::i18n::Lang;
 
@@ -36,17 +36,22 @@ pub fn initial_lang() -> Lang {
         .unwrap_or_default()
 }
 
-/// Write the language into the hash (without a history entry) and into `<html lang>`.
-pub fn remember_lang(lang: Lang) {
-    let Some(w) = window() else { return };
-    if let Some(root) = w.document().and_then(|d| d.document_element()) {
-        let _ = root.set_attribute("lang", lang.code());
-    }
-    let mut pairs: Vec<(String, String)> = hash_pairs()
+/// The value of `key` in the URL hash.
+pub fn hash_get(key: &str) -> Option<String> {
+    hash_pairs()
         .into_iter()
-        .filter(|(k, _)| k != "lang")
-        .collect();
-    pairs.insert(0, ("lang".to_string(), lang.code().to_string()));
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+/// Set `key=value` in the hash, keeping the other pairs, without a history entry.
+pub fn hash_set(key: &str, value: &str) {
+    let Some(w) = window() else { return };
+    let mut pairs = hash_pairs();
+    match pairs.iter_mut().find(|(k, _)| k == key) {
+        Some(p) => p.1 = value.to_string(),
+        None => pairs.push((key.to_string(), value.to_string())),
+    }
     let hash: Vec<String> = pairs
         .iter()
         .map(|(k, v)| {
@@ -60,6 +65,43 @@ pub fn remember_lang(lang: Lang) {
     let url = format!("#{}", hash.join("&"));
     if let Ok(h) = w.history() {
         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Drop every hash pair whose key is not in `keep`.
+pub fn hash_keep(keep: &[&str]) {
+    let Some(w) = window() else { return };
+    let kept: Vec<String> = hash_pairs()
+        .into_iter()
+        .filter(|(k, _)| keep.contains(&k.as_str()))
+        .map(|(k, v)| if v.is_empty() { k } else { format!("{k}={v}") })
+        .collect();
+    let url = format!("#{}", kept.join("&"));
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Write the language into the hash and into `<html lang>`.
+pub fn remember_lang(lang: Lang) {
+    if let Some(root) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", lang.code());
+    }
+    hash_set("lang", lang.code());
+}
+
+/// Move the keyboard focus to the element with this id (HTML or SVG), if it exists.
+pub fn focus_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        // `focus()` is looked up on the object at run time, so an SVG element works too.
+        let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
     }
 }
 

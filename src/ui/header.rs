@@ -1,12 +1,16 @@
-//! The page header: name, tagline, language toggle.
+//! The page header: name, tagline, scenario picker, language toggle.
 
+use super::scenario_picker::ScenarioPicker;
 use crate::i18n::{Lang, Msg};
+use crate::scenario::ScenarioId;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     pub lang: Lang,
+    pub scenario: ScenarioId,
     pub on_toggle_lang: Callback<()>,
+    pub on_pick: Callback<ScenarioId>,
 }
 
 #[component]
@@ -15,16 +19,20 @@ pub fn Header(props: &HeaderProps) -> Html {
     let onclick = props.on_toggle_lang.reform(|_: MouseEvent| ());
     html! {
         <header class="top">
-            <div class="brand">
+            <h1 class="brand">
                 <span class="logo" aria-hidden="true">{ "⇄" }</span>
                 <span class="name">{ "synack" }</span>
                 <span class="tagline">{ Msg::Tagline.text(lang) }</span>
+            </h1>
+            <div class="top-tools">
+                <ScenarioPicker {lang} current={props.scenario} on_pick={props.on_pick.clone()} />
+                // The visible name is the other language's own; the hidden rest says what it does
+                // (and keeps the accessible name starting with the visible text).
+                <button type="button" class="lang" data-testid="lang-toggle" {onclick}>
+                    <span lang={lang.other().code()}>{ Msg::OtherLanguage.text(lang) }</span>
+                    <span class="sr-only">{ format!(" — {}", Msg::SwitchLanguage.text(lang)) }</span>
+                </button>
             </div>
-            <button type="button" class="lang" data-testid="lang-toggle"
-                    lang={lang.other().code()}
-                    aria-label={Msg::SwitchLanguage.text(lang)} {onclick}>
-                { Msg::OtherLanguage.text(lang) }
-            </button>
         </header>
     }
 }

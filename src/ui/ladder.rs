@@ -2,7 +2,9 @@
 //! segment an arrow drawn as far as it has travelled at the current time.
 
 use super::app::Shared;
-use crate::i18n::{Lang, Msg};
+use super::player::packet_dom_id;
+use super::timescale::TimeScale;
+use crate::i18n::{packet_description, Lang, Msg};
 use crate::tcp::Flags;
 use crate::time::SimTime;
 use crate::timeline::{Frame, Packet, Role, Timeline};
@@ -11,24 +13,33 @@ use yew::prelude::*;
 const WIDTH: f64 = 640.0;
 const MARGIN_X: f64 = 120.0;
 const BODY_TOP: f64 = 104.0;
-const BODY_HEIGHT: f64 = 400.0;
-const HEIGHT: f64 = BODY_TOP + BODY_HEIGHT + 28.0;
+/// The time axis gets longer with more happening, within these bounds.
+const BODY_MIN: f64 = 400.0;
+const BODY_MAX: f64 = 960.0;
+const PX_PER_EVENT: f64 = 7.0;
 
 #[derive(Properties, PartialEq)]
 pub struct LadderProps {
     pub timeline: Shared<Timeline>,
     pub frame: Shared<Frame>,
+    pub scale: Shared<TimeScale>,
     pub lang: Lang,
+    /// Index of this pane (for element ids).
+    pub pane: usize,
+    /// The packet open in the inspector.
+    pub selected: Option<usize>,
+    pub on_inspect: Callback<usize>,
 }
 
 /// Geometry of one ladder: lane x positions and the time → y scale.
 #[derive(Clone, Copy)]
-struct Geo {
+struct Geo<'a> {
     lanes: usize,
-    end: u64,
+    scale: &'a TimeScale,
+    body: f64,
 }
 
-impl Geo {
+impl Geo<'_> {
     fn lane_x(&self, lane: usize) -> f64 {
         if self.lanes <= 1 {
             return WIDTH / 2.0;
@@ -37,7 +48,8 @@ impl Geo {
     }
 
     fn y(&self, t: SimTime) -> f64 {
-        BODY_TOP + 12.0 + (t.micros() as f64 / self.end.max(1) as f64) * (BODY_HEIGHT - 24.0)
+        let total = self.scale.total().max(1) as f64;
+        BODY_TOP + 12.0 + (self.scale.pos(t) / total) * (self.body - 24.0)
     }
 
     /// Where a packet's arrow ends: its destination lane, or half way if it is lost.
@@ -88,8 +100,10 @@ pub fn Ladder(props: &LadderProps) -> Html {
     let lang = props.lang;
     let geo = Geo {
         lanes: tl.lanes.len(),
-        end: tl.end.micros(),
+        scale: &props.scale,
+        body: (props.scale.events() as f64 * PX_PER_EVENT).clamp(BODY_MIN, BODY_MAX),
     };
+    let height = BODY_TOP + geo.body + 28.0;
 
     let lanes = tl.lanes.iter().enumerate().map(|(i, lane)| {
         let x = geo.lane_x(i);
@@ -115,7 +129,7 @@ pub fn Ladder(props: &LadderProps) -> Html {
                       x={x.to_string()} y="74" text-anchor="middle"
                       data-testid={format!("badge-{}", lane.role.key())}>{ state_text }</text>
                 <line class="lane-line" x1={x.to_string()} x2={x.to_string()}
-                      y1={BODY_TOP.to_string()} y2={(BODY_TOP + BODY_HEIGHT).to_string()} />
+                      y1={BODY_TOP.to_string()} y2={(BODY_TOP + geo.body).to_string()} />
             </g>
         }
     });
@@ -178,6 +192,30 @@ pub fn Ladder(props: &LadderProps) -> Html {
                          transform={format!("translate({xh:.1},{yh:.1}) rotate({angle:.1})")} />
             }
         });
+        let lane_role = |l: Option<usize>| {
+            l.and_then(|l| tl.lanes.get(l))
+                .map_or("?", |lane| role_name(lang, lane.role))
+        };
+        let described = packet_description(
+            lang,
+            &label,
+            lane_role(Some(p.from_lane)),
+            lane_role(p.to_lane),
+            p.retransmission,
+            p.arrives_at.is_none(),
+        );
+        let index = v.index;
+        let onclick = props.on_inspect.reform(move |_: MouseEvent| index);
+        let onkeydown = {
+            let on_inspect = props.on_inspect.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" || e.key() == " " {
+                    e.prevent_default();
+                    on_inspect.emit(index);
+                }
+            })
+        };
+        let picked = props.selected == Some(index);
         let mut title = label.clone();
         if p.retransmission {
             title.push_str(&format!(" ({})", Msg::Retransmission.text(lang)));
@@ -186,9 +224,14 @@ pub fn Ladder(props: &LadderProps) -> Html {
             title.push_str(&format!(" ({})", Msg::Lost.text(lang)));
         }
         html! {
-            <g data-testid="packet" class={classes!("pkt", format!("pkt-{k}"),
-                    p.retransmission.then_some("rtx"), (v.progress < 1.0).then_some("flying"))}>
+            <g key={index} id={packet_dom_id(props.pane, index)} data-testid="packet"
+               class={classes!("pkt", format!("pkt-{k}"), p.retransmission.then_some("rtx"),
+                               (v.progress < 1.0).then_some("flying"), picked.then_some("picked"))}
+               tabindex="0" role="button" aria-label={described}
+               {onclick} {onkeydown}>
                 <title>{ title }</title>
+                <line class="hit" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")}
+                      x2={format!("{xh:.1}")} y2={format!("{yh:.1}")} />
                 <line class="shaft" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")}
                       x2={format!("{xh:.1}")} y2={format!("{yh:.1}")} />
                 { for head }
@@ -200,11 +243,31 @@ pub fn Ladder(props: &LadderProps) -> Html {
         }
     });
 
+    // Quiet stretches squeezed by the time scale, marked as a break with their real length.
+    let breaks = props.scale.breaks().into_iter().map(|(a, b)| {
+        let y = (geo.y(a) + geo.y(b)) / 2.0;
+        let zigzags = (0..geo.lanes).map(|i| {
+            let x = geo.lane_x(i);
+            html! {
+                <path d={format!("M{:.1},{:.1} l8,-4 l-16,-6 l8,-4 M{:.1},{:.1} l8,-4 l-16,-6 l8,-4",
+                                 x, y + 9.0, x, y + 1.0)} />
+            }
+        });
+        html! {
+            <g class="break">
+                <rect x="0" y={format!("{:.1}", y - 6.0)} width={WIDTH.to_string()} height="12" />
+                { for zigzags }
+                <text x={(WIDTH / 2.0).to_string()} y={format!("{:.1}", y + 4.0)} text-anchor="middle">
+                    { format!("≈ {}", span(b - a)) }</text>
+            </g>
+        }
+    });
     let cursor_y = geo.y(frame.t);
     html! {
-        <svg class="ladder" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
+        <svg class="ladder" viewBox={format!("0 0 {WIDTH} {height}")} role="group"
              aria-label={Msg::LadderLabel.text(lang)} preserveAspectRatio="xMidYMin meet">
             { for lanes }
+            <g class="breaks" aria-hidden="true">{ for breaks }</g>
             <g class="marks">{ for marks }</g>
             <g class="packets">{ for packets }</g>
             <g class="cursor">
@@ -213,5 +276,15 @@ pub fn Ladder(props: &LadderProps) -> Html {
                 <text x="16" y={format!("{:.1}", cursor_y - 5.0)}>{ format!("t = {}", frame.t) }</text>
             </g>
         </svg>
+    }
+}
+
+/// A squeezed stretch's real length, short: "60 s", "1.5 s", "200 ms".
+fn span(d: crate::time::SimDuration) -> String {
+    let ms = d.micros() as f64 / 1000.0;
+    if ms >= 1000.0 {
+        format!("{} s", (ms / 100.0).round() / 10.0)
+    } else {
+        format!("{} ms", ms.round())
     }
 }

@@ -20,9 +20,9 @@ pub fn Narration(props: &NarrationProps) -> Html {
         None => Msg::BeforeStart.text(props.lang).to_string(),
     };
     html! {
-        <section class="narration" aria-label={Msg::NarrationHeading.text(props.lang)}>
+        <div class="narration">
             <h3>{ Msg::NarrationHeading.text(props.lang) }</h3>
             <p data-testid="narration" aria-live="polite">{ text }</p>
-        </section>
+        </div>
     }
 }

@@ -1,5 +1,6 @@
 //! Playback state: the shared clock of all panes, as a reducer.
 
+use super::timescale::TimeScale;
 use crate::time::SimTime;
 use std::rc::Rc;
 use yew::Reducible;
@@ -17,6 +18,8 @@ pub struct Playback {
     pub end: SimTime,
     pub playing: bool,
     pub speed: f64,
+    /// The drawn time axis: playback runs along it, so quiet stretches pass quickly.
+    pub scale: Rc<TimeScale>,
 }
 
 pub enum Action {
@@ -32,13 +35,19 @@ pub enum Action {
 }
 
 impl Playback {
-    pub fn new(stops: Rc<[SimTime]>, end: SimTime, autoplay: bool) -> Playback {
+    pub fn new(
+        stops: Rc<[SimTime]>,
+        end: SimTime,
+        scale: Rc<TimeScale>,
+        autoplay: bool,
+    ) -> Playback {
         Playback {
             t: SimTime::ZERO,
             stops,
             end,
             playing: autoplay,
             speed: 1.0,
+            scale,
         }
     }
 }
@@ -53,8 +62,10 @@ impl Reducible for Playback {
                 if !self.playing {
                     return self;
                 }
-                let dt = (ms.max(0.0) * self.speed * SIM_US_PER_MS) as u64;
-                next.t = SimTime(self.t.micros().saturating_add(dt)).min(self.end);
+                let dt = ms.max(0.0) * self.speed * SIM_US_PER_MS;
+                let t = self.scale.time_at(self.scale.pos(self.t) + dt);
+                // Always move forward, even where rounding would stall.
+                next.t = t.max(SimTime(self.t.micros() + 1)).min(self.end);
                 if next.t >= self.end {
                     next.playing = false;
                 }
