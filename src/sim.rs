@@ -5,9 +5,11 @@
 //! scripted drops. Events are ordered by (time, insertion number); all randomness comes from
 //! the seeded [`Rng`] passed in, so the same seed gives the same trace.
 
+mod fxhash;
 mod link;
 mod middlebox;
 mod net;
+mod queue;
 mod rng;
 mod trace;
 

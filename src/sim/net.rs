@@ -1,14 +1,18 @@
 //! The event loop and the socket API.
 
+use super::fxhash::FxHashMap;
 use super::middlebox::{Middlebox, Verdict};
+use super::queue::{Entry, EventQueue};
 use super::{
     conn_key, ConnKey, DropCause, LinkConfig, MiddleboxConfig, MiddleboxEvent, MiddleboxRecord,
     OnUnknown, PacketRecord, Rng, SocketRecord, StateRecord, Trace, UserCallRecord,
 };
-use crate::tcp::{reset_for_unknown, Config, Endpoint, Segment, SeqNum, State, TcpEvent, UserCall};
+use crate::tcp::{
+    reset_for_unknown, Config, Endpoint, KeepAlive, Segment, SeqNum, State, TcpEvent, Transition,
+    UserCall,
+};
 use crate::time::{SimDuration, SimTime};
-use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -96,24 +100,36 @@ enum Ev {
     /// Check whether the middlebox's entry `mb_keys[i]` has gone idle.
     Expire(usize),
     Timer(SocketId),
-    Wake(u64),
+    /// The application's wake-up `wake_tokens[i]`.
+    Wake(usize),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Scheduled {
-    at: SimTime,
-    order: u64,
-    ev: Ev,
-}
+impl Ev {
+    const KIND_SHIFT: u32 = 61;
+    const INDEX: u64 = (1 << Ev::KIND_SHIFT) - 1;
 
-impl Ord for Scheduled {
-    fn cmp(&self, o: &Scheduled) -> Ordering {
-        (self.at, self.order).cmp(&(o.at, o.order))
+    /// One word (kind in the top three bits, index below), so a queue entry is 24 bytes.
+    fn pack(self) -> u64 {
+        let (kind, i) = match self {
+            Ev::Deliver(i) => (0, i),
+            Ev::Inspect(i) => (1, i),
+            Ev::Expire(i) => (2, i),
+            Ev::Timer(s) => (3, s.0),
+            Ev::Wake(i) => (4, i),
+        };
+        debug_assert!(i as u64 <= Ev::INDEX);
+        (kind << Ev::KIND_SHIFT) | i as u64
     }
-}
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, o: &Scheduled) -> Option<Ordering> {
-        Some(self.cmp(o))
+
+    fn unpack(w: u64) -> Ev {
+        let i = (w & Ev::INDEX) as usize;
+        match w >> Ev::KIND_SHIFT {
+            0 => Ev::Deliver(i),
+            1 => Ev::Inspect(i),
+            2 => Ev::Expire(i),
+            3 => Ev::Timer(SocketId(i)),
+            _ => Ev::Wake(i),
+        }
     }
 }
 
@@ -122,20 +138,29 @@ impl PartialOrd for Scheduled {
 pub struct Net {
     now: SimTime,
     order: u64,
-    queue: BinaryHeap<Reverse<Scheduled>>,
+    queue: EventQueue,
     rng: Rng,
     link: LinkConfig,
     tcp: Config,
     hosts: Vec<Host>,
     sockets: Vec<Socket>,
-    connected: BTreeMap<(SocketAddrV4, SocketAddrV4), SocketId>,
-    listeners: BTreeMap<SocketAddrV4, SocketId>,
+    /// Demultiplexing by (local, remote) address, keyed by [`addr_key`]; probed per packet,
+    /// never iterated.
+    connected: FxHashMap<(u64, u64), SocketId>,
+    listeners: FxHashMap<u64, SocketId>,
     /// Explicitly bound (non-accepted) sockets by local address, for `bind`'s conflict check.
-    bound: BTreeMap<SocketAddrV4, SocketId>,
+    bound: FxHashMap<u64, SocketId>,
+    /// The first host added with each address.
+    host_at: FxHashMap<Ipv4Addr, HostId>,
     /// Per direction (from, to): when the sender's interface is free again.
-    busy_until: BTreeMap<(usize, usize), SimTime>,
+    busy_until: FxHashMap<(usize, usize), SimTime>,
     trace: Trace,
-    pending: VecDeque<Notification>,
+    pending: Vec<Notification>,
+    /// Tokens of scheduled wake-ups (`Ev::Wake` holds an index).
+    wake_tokens: Vec<u64>,
+    /// Reused buffers for what a TCB reports after each call.
+    scratch_transitions: Vec<Transition>,
+    scratch_events: Vec<TcpEvent>,
     middlebox: Option<(HostId, Middlebox)>,
     mb_keys: Vec<ConnKey>,
 }
@@ -145,18 +170,22 @@ impl Net {
         Net {
             now: SimTime::ZERO,
             order: 0,
-            queue: BinaryHeap::new(),
+            queue: EventQueue::default(),
             rng: Rng::new(seed),
             link,
             tcp,
             hosts: Vec::new(),
             sockets: Vec::new(),
-            connected: BTreeMap::new(),
-            listeners: BTreeMap::new(),
-            bound: BTreeMap::new(),
-            busy_until: BTreeMap::new(),
+            connected: FxHashMap::default(),
+            listeners: FxHashMap::default(),
+            bound: FxHashMap::default(),
+            host_at: FxHashMap::default(),
+            busy_until: FxHashMap::default(),
             trace: Trace::default(),
-            pending: VecDeque::new(),
+            pending: Vec::new(),
+            wake_tokens: Vec::new(),
+            scratch_transitions: Vec::new(),
+            scratch_events: Vec::new(),
             middlebox: None,
             mb_keys: Vec::new(),
         }
@@ -181,7 +210,9 @@ impl Net {
             isn_queue: VecDeque::new(),
             sent: 0,
         });
-        HostId(self.hosts.len() - 1)
+        let h = HostId(self.hosts.len() - 1);
+        self.host_at.entry(ip).or_insert(h);
+        h
     }
 
     /// Change the link's behaviour from now on (e.g. scripted drops after the handshake).
@@ -278,16 +309,16 @@ impl Net {
     pub fn bind(&mut self, s: SocketId, port: u16) -> Result<(), SimError> {
         let host = self.sock(s)?.host;
         let addr = SocketAddrV4::new(self.hosts[host.0].ip, port);
-        let taken = self.listeners.contains_key(&addr)
+        let taken = self.listeners.contains_key(&addr_key(addr))
             || self
                 .bound
-                .get(&addr)
+                .get(&addr_key(addr))
                 .is_some_and(|&o| o != s && self.sockets[o.0].tcb.state() != State::Closed);
         if taken {
             return Err(SimError::AddrInUse(addr));
         }
         self.set_local(s, addr);
-        self.bound.insert(addr, s);
+        self.bound.insert(addr_key(addr), s);
         Ok(())
     }
 
@@ -310,7 +341,7 @@ impl Net {
         // Each accepted connection draws its own ISN when its SYN arrives (`spawn_child`).
         self.sockets[s.0].tcb.listen(self.now, SeqNum(0))?;
         self.sockets[s.0].backlog = backlog.max(1);
-        self.listeners.insert(local, s);
+        self.listeners.insert(addr_key(local), s);
         self.after_tcb(s);
         Ok(())
     }
@@ -325,16 +356,17 @@ impl Net {
             self.set_local(s, SocketAddrV4::new(ip, port));
         }
         let local = self.sockets[s.0].local.ok_or(SimError::NoSuchSocket(s))?;
-        if self.connected.contains_key(&(local, remote)) {
+        if self.connected.contains_key(&conn(local, remote)) {
             return Err(SimError::AddrInUse(local));
         }
         self.sockets[s.0].remote = Some(remote);
         self.trace.sockets[s.0].remote = Some(remote);
-        self.sockets[s.0].tcb = Endpoint::new(self.tcp, local.port(), remote.port());
+        let cfg = *self.sockets[s.0].tcb.config();
+        self.sockets[s.0].tcb = Endpoint::new(cfg, local.port(), remote.port());
         let iss = self.next_isn(host);
         self.call(s, UserCall::Connect);
         let out = self.sockets[s.0].tcb.connect(self.now, iss)?;
-        self.connected.insert((local, remote), s);
+        self.connected.insert(conn(local, remote), s);
         self.emit(s, out);
         self.after_tcb(s);
         Ok(())
@@ -353,8 +385,38 @@ impl Net {
         Ok(())
     }
 
+    /// recv(): all readable bytes; if that reopened the window enough, an ACK tells the peer
+    /// (see [`Endpoint::window_update`]).
     pub fn recv(&mut self, s: SocketId) -> Result<Vec<u8>, SimError> {
-        Ok(self.sock_mut(s)?.tcb.recv())
+        let now = self.now;
+        let tcb = &mut self.sock_mut(s)?.tcb;
+        let data = tcb.recv();
+        if !data.is_empty() {
+            let out = tcb.window_update(now);
+            if !out.is_empty() {
+                self.emit(s, out);
+                self.after_tcb(s);
+            }
+        }
+        Ok(data)
+    }
+
+    /// setsockopt(): this socket's TCP parameters from now on (e.g. keep-alive on one side
+    /// only, as SO_KEEPALIVE). Connections a listener accepts inherit its parameters.
+    pub fn set_config(&mut self, s: SocketId, cfg: Config) -> Result<(), SimError> {
+        let now = self.now;
+        self.sock_mut(s)?.tcb.set_config(now, cfg);
+        self.after_tcb(s);
+        Ok(())
+    }
+
+    /// SO_KEEPALIVE with its TCP_KEEPIDLE / TCP_KEEPINTVL / TCP_KEEPCNT; `None` turns it off.
+    pub fn set_keepalive(&mut self, s: SocketId, ka: Option<KeepAlive>) -> Result<(), SimError> {
+        let cfg = Config {
+            keepalive: ka,
+            ..*self.sock(s)?.tcb.config()
+        };
+        self.set_config(s, cfg)
     }
 
     /// close(): orderly release (FIN after the queued data).
@@ -381,7 +443,9 @@ impl Net {
 
     /// Ask for a [`SockEvent::Wake`] with `token` at time `at`.
     pub fn wake_at(&mut self, at: SimTime, token: u64) {
-        self.schedule(at.max(self.now), Ev::Wake(token));
+        self.wake_tokens.push(token);
+        let i = self.wake_tokens.len() - 1;
+        self.schedule(at.max(self.now), Ev::Wake(i));
     }
 
     fn call(&mut self, s: SocketId, call: UserCall) {
@@ -396,18 +460,18 @@ impl Net {
 
     fn schedule(&mut self, at: SimTime, ev: Ev) {
         self.order += 1;
-        self.queue.push(Reverse(Scheduled {
+        self.queue.push(Entry {
             at,
             order: self.order,
-            ev,
-        }));
+            ev: ev.pack(),
+        });
     }
 
     /// Run one scheduled event; return what the applications must hear. `None` when idle.
     pub fn step(&mut self) -> Option<Vec<Notification>> {
-        let Reverse(next) = self.queue.pop()?;
+        let next = self.queue.pop()?;
         self.now = next.at;
-        match next.ev {
+        match Ev::unpack(next.ev) {
             Ev::Deliver(id) => self.deliver(id),
             Ev::Timer(s) => {
                 if self.sockets[s.0].timer_at == Some(next.at) {
@@ -427,19 +491,19 @@ impl Net {
                     }
                 }
             }
-            Ev::Wake(token) => self.pending.push_back(Notification {
+            Ev::Wake(i) => self.pending.push(Notification {
                 at: self.now,
                 socket: None,
-                event: SockEvent::Wake(token),
+                event: SockEvent::Wake(self.wake_tokens[i]),
             }),
         }
-        Some(self.pending.drain(..).collect())
+        Some(std::mem::take(&mut self.pending))
     }
 
     /// Run until nothing is scheduled before `until` (events at `until` are not run).
     pub fn run_until(&mut self, until: SimTime) -> Vec<Notification> {
         let mut all = Vec::new();
-        while self.queue.peek().is_some_and(|Reverse(n)| n.at < until) {
+        while self.queue.peek_at().is_some_and(|at| at < until) {
             if let Some(n) = self.step() {
                 all.extend(n);
             }
@@ -450,7 +514,7 @@ impl Net {
 
     /// Time of the next scheduled event.
     pub fn next_event_at(&self) -> Option<SimTime> {
-        self.queue.peek().map(|Reverse(n)| n.at)
+        self.queue.peek_at()
     }
 
     /// Send what a TCB produced onto the link.
@@ -470,10 +534,9 @@ impl Net {
     fn transmit(&mut self, from: HostId, src: SocketAddrV4, dst: SocketAddrV4, seg: Segment) {
         let mb_host = self.middlebox.as_ref().map(|(h, _)| *h);
         let to = self
-            .hosts
-            .iter()
-            .position(|h| h.ip == *dst.ip())
-            .map(HostId)
+            .host_at
+            .get(dst.ip())
+            .copied()
             .filter(|h| Some(*h) != mb_host);
         self.hosts[from.0].sent += 1;
         let nth = self.hosts[from.0].sent;
@@ -630,13 +693,13 @@ impl Net {
     }
 
     fn deliver_segment(&mut self, to: HostId, src: SocketAddrV4, dst: SocketAddrV4, seg: &Segment) {
-        if let Some(&s) = self.connected.get(&(dst, src)) {
+        if let Some(&s) = self.connected.get(&conn(dst, src)) {
             let out = self.sockets[s.0].tcb.on_segment(self.now, seg);
             self.emit(s, out);
             self.after_tcb(s);
             return;
         }
-        if let Some(&l) = self.listeners.get(&dst) {
+        if let Some(&l) = self.listeners.get(&addr_key(dst)) {
             if seg.flags.syn() && !seg.flags.ack() && !seg.flags.rst() {
                 self.spawn_child(l, src, dst, seg);
             } else {
@@ -670,7 +733,7 @@ impl Net {
         self.sockets[c.0].remote = Some(src);
         self.trace.sockets[c.0].local = Some(dst);
         self.trace.sockets[c.0].remote = Some(src);
-        self.connected.insert((dst, src), c);
+        self.connected.insert(conn(dst, src), c);
         let out = self.sockets[c.0].tcb.on_segment(self.now, syn);
         self.emit(c, out);
         self.after_tcb(c);
@@ -680,8 +743,11 @@ impl Net {
     /// demultiplexing tables true.
     fn after_tcb(&mut self, s: SocketId) {
         let now = self.now;
-        let transitions = self.sockets[s.0].tcb.take_transitions();
-        for t in transitions {
+        let mut transitions = std::mem::take(&mut self.scratch_transitions);
+        self.sockets[s.0]
+            .tcb
+            .drain_transitions_into(&mut transitions);
+        for t in transitions.drain(..) {
             if let Some(l) = self.sockets[s.0].parent {
                 // Keep the listener's count of half-open children true.
                 let k = &mut self.sockets[l.0].half_open;
@@ -696,34 +762,38 @@ impl Net {
                 transition: t,
             });
         }
-        for e in self.sockets[s.0].tcb.take_events() {
+        self.scratch_transitions = transitions;
+        let mut events = std::mem::take(&mut self.scratch_events);
+        self.sockets[s.0].tcb.drain_events_into(&mut events);
+        for e in events.drain(..) {
             if e == TcpEvent::Connected {
                 if let Some(l) = self.sockets[s.0].parent {
                     self.sockets[l.0].accept_queue.push_back(s);
-                    self.pending.push_back(Notification {
+                    self.pending.push(Notification {
                         at: now,
                         socket: Some(l),
                         event: SockEvent::Incoming,
                     });
                 }
             }
-            self.pending.push_back(Notification {
+            self.pending.push(Notification {
                 at: now,
                 socket: Some(s),
                 event: SockEvent::Tcp(e),
             });
         }
+        self.scratch_events = events;
         let state = self.sockets[s.0].tcb.state();
         let is_child = self.sockets[s.0].parent.is_some();
         if state == State::Closed || (is_child && state == State::Listen) {
             if let (Some(l), Some(r)) = (self.sockets[s.0].local, self.sockets[s.0].remote) {
-                if self.connected.get(&(l, r)) == Some(&s) {
-                    self.connected.remove(&(l, r));
+                if self.connected.get(&conn(l, r)) == Some(&s) {
+                    self.connected.remove(&conn(l, r));
                 }
             }
             if let Some(l) = self.sockets[s.0].local {
-                if self.listeners.get(&l) == Some(&s) {
-                    self.listeners.remove(&l);
+                if self.listeners.get(&addr_key(l)) == Some(&s) {
+                    self.listeners.remove(&addr_key(l));
                 }
             }
         }
@@ -737,4 +807,14 @@ impl Net {
             self.sockets[s.0].timer_at = None;
         }
     }
+}
+
+/// An address as one word (IPv4 address above the port), the key of the lookup tables.
+fn addr_key(a: SocketAddrV4) -> u64 {
+    (u64::from(u32::from(*a.ip())) << 16) | u64::from(a.port())
+}
+
+/// The demultiplexing key of a connection: (local, remote).
+fn conn(local: SocketAddrV4, remote: SocketAddrV4) -> (u64, u64) {
+    (addr_key(local), addr_key(remote))
 }

@@ -8,6 +8,7 @@
 
 use super::{reset_for_unknown, Config, Flags, RtoEstimator, Segment, SeqNum, State};
 use crate::time::{SimDuration, SimTime};
+use std::cell::Cell;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 
@@ -143,6 +144,9 @@ pub struct Endpoint {
     rcv_nxt: SeqNum,
     rcv_up: SeqNum,
     recv_buf: Vec<u8>,
+    /// RCV.NXT + RCV.WND as our latest segment announced it: the right window edge the peer
+    /// knows. A cell because every segment we build records it, and building takes `&self`.
+    rcv_adv_right: Cell<SeqNum>,
     /// Out-of-order data waiting for the gap before it (seq → bytes, FIN follows).
     ooo: BTreeMap<u32, (Vec<u8>, bool)>,
 
@@ -193,6 +197,7 @@ impl Endpoint {
             rcv_nxt: SeqNum(0),
             rcv_up: SeqNum(0),
             recv_buf: Vec::new(),
+            rcv_adv_right: Cell::new(SeqNum(0)),
             ooo: BTreeMap::new(),
             rto: RtoEstimator::new(cfg.rto_initial, cfg.rto_min, cfg.rto_max),
             rtt_probe: None,
@@ -277,28 +282,80 @@ impl Endpoint {
         std::mem::take(&mut self.events)
     }
 
-    /// RECEIVE: hand all readable in-order bytes to the application.
-    // NOTE: §3.10.3 says the freed buffer "must be communicated to the sender via an
-    // acknowledgment", but RECEIVE returns no segments, so the reopened window is only seen on
-    // our next segment (or on the peer's zero-window probe). A `window_update(now)` the
-    // simulator calls after `recv` would fix that; together with SWS avoidance (§3.8.6.2,
-    // MUST-38/39, not implemented) it is a design decision left open.
+    /// [`Endpoint::take_transitions`] into `out` (appended): neither side gives up its
+    /// allocation, so a simulator polling after every call allocates nothing per event.
+    pub fn drain_transitions_into(&mut self, out: &mut Vec<Transition>) {
+        out.append(&mut self.transitions);
+    }
+
+    /// [`Endpoint::take_events`] into `out` (appended), keeping both allocations.
+    pub fn drain_events_into(&mut self, out: &mut Vec<TcpEvent>) {
+        out.append(&mut self.events);
+    }
+
+    /// RECEIVE: hand all readable in-order bytes to the application. The freed buffer reaches
+    /// the sender through [`Endpoint::window_update`], which the caller runs after this.
     pub fn recv(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.recv_buf)
     }
 
+    /// §3.10.3: the buffer RECEIVE freed "must be communicated to the sender via an
+    /// acknowledgment" — but not a sliver at a time. Receiver SWS avoidance (§3.8.6.2.2,
+    /// MUST-39): the right edge moves only when it advances by at least
+    /// min(RCV.BUFF / 2, Eff.snd.MSS) beyond what we last announced. And, as Linux's
+    /// `tcp_cleanup_rbuf`, an update is sent only when the sender may be held back: the window
+    /// it knows has fallen to half the buffer or less. Otherwise the next ACK carries the news.
+    pub fn window_update(&mut self, _now: SimTime) -> Vec<Segment> {
+        // Only while the peer may still send: after its FIN no more data comes.
+        if !matches!(
+            self.state,
+            State::Established | State::FinWait1 | State::FinWait2
+        ) {
+            return Vec::new();
+        }
+        let buf = u32::from(self.cfg.rcv_wnd);
+        let known = (self.rcv_adv_right.get() - self.rcv_nxt).max(0) as u32;
+        let right = self.rcv_nxt + self.rcv_wnd();
+        let grew = (right - self.rcv_adv_right.get()).max(0) as u32;
+        let threshold = (buf / 2).min(self.effective_mss() as u32).max(1);
+        if known <= buf / 2 && grew >= threshold {
+            vec![self.ack_now()]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// SO_KEEPALIVE and friends: this endpoint's parameters from now on. Keep-alive is armed
+    /// (or stopped) at once on an ESTABLISHED connection; RTO bounds apply from the next
+    /// connection (the running estimate keeps its own).
+    pub fn set_config(&mut self, now: SimTime, cfg: Config) {
+        let keepalive_changed = cfg.keepalive != self.cfg.keepalive;
+        self.cfg = cfg;
+        if self.state == State::Closed {
+            self.rto = RtoEstimator::new(cfg.rto_initial, cfg.rto_min, cfg.rto_max);
+        }
+        if keepalive_changed && self.state == State::Established {
+            if cfg.keepalive.is_some() {
+                self.arm_keepalive(now);
+            } else {
+                self.keepalive_at = None;
+                self.keepalive_probes = 0;
+            }
+        }
+    }
+
     /// When the caller must next call [`Endpoint::on_timer`] (smoltcp's `poll_at`).
     pub fn next_deadline(&self) -> Option<SimTime> {
-        [
-            self.retransmit_at,
-            self.time_wait_until,
-            self.delayed_ack_at,
-            self.keepalive_at,
-            self.persist_at,
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        fn earlier(a: Option<SimTime>, b: Option<SimTime>) -> Option<SimTime> {
+            match (a, b) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, None) => x,
+                (None, y) => y,
+            }
+        }
+        let a = earlier(self.retransmit_at, self.time_wait_until);
+        let b = earlier(self.delayed_ack_at, self.keepalive_at);
+        earlier(earlier(a, b), self.persist_at)
     }
 
     // ---- the one door for state changes ---------------------------------------------------
@@ -931,13 +988,13 @@ impl Endpoint {
         let len = seg.payload.len();
         let skip = ((self.rcv_nxt - seg.seq).max(0) as usize).min(len);
         let start = seg.seq + skip;
-        let mut data = seg.payload[skip..].to_vec();
+        let mut data = &seg.payload[skip..];
         let mut fin = seg.flags.fin();
         let right_edge = self.rcv_nxt + self.rcv_wnd();
         let room = (right_edge - start).max(0) as usize;
         let mut trimmed = false;
         if data.len() > room {
-            data.truncate(room);
+            data = &data[..room];
             trimmed = true;
         }
         if fin && data.len() >= room {
@@ -952,7 +1009,7 @@ impl Endpoint {
                     .get(&start.0)
                     .is_none_or(|(d, f)| data.len() + usize::from(fin) > d.len() + usize::from(*f));
                 if longer {
-                    self.ooo.insert(start.0, (data, fin));
+                    self.ooo.insert(start.0, (data.to_vec(), fin));
                 }
             }
             return Text {
@@ -963,7 +1020,7 @@ impl Endpoint {
             };
         }
         let mut delivered = data.len();
-        self.recv_buf.extend_from_slice(&data);
+        self.recv_buf.extend_from_slice(data);
         self.rcv_nxt = self.rcv_nxt + data.len();
         // Pull in held pieces the gap was holding back ("processed in SEG.SEQ order").
         while !fin {
@@ -1127,13 +1184,16 @@ impl Endpoint {
     /// `len` bytes of the send queue from `offset`, at their sequence number: PSH on the piece
     /// that ends the queued data, URG while urgent data is ahead.
     fn data_segment(&self, offset: usize, len: usize) -> Segment {
-        let payload: Vec<u8> = self
-            .send_buf
-            .iter()
-            .skip(offset)
-            .take(len)
-            .copied()
-            .collect();
+        // The queue is a ring: copy from its (at most two) contiguous parts.
+        let (a, b) = self.send_buf.as_slices();
+        let end = offset + len;
+        let mut payload = Vec::with_capacity(len);
+        if offset < a.len() {
+            payload.extend_from_slice(&a[offset..end.min(a.len())]);
+        }
+        if end > a.len() {
+            payload.extend_from_slice(&b[offset.saturating_sub(a.len())..end - a.len()]);
+        }
         let mut flags = Flags::ACK;
         if offset + len == self.send_buf.len() {
             flags |= Flags::PSH;
@@ -1193,13 +1253,15 @@ impl Endpoint {
     }
 
     fn segment(&self, flags: Flags, seq: SeqNum, payload: Vec<u8>) -> Segment {
+        let window = u16::try_from(self.rcv_wnd()).unwrap_or(u16::MAX);
+        self.rcv_adv_right.set(self.rcv_nxt + u32::from(window));
         Segment {
             src_port: self.local_port,
             dst_port: self.remote_port,
             seq,
             ack: if flags.ack() { self.rcv_nxt } else { SeqNum(0) },
             flags,
-            window: u16::try_from(self.rcv_wnd()).unwrap_or(u16::MAX),
+            window,
             urgent: 0,
             mss: None,
             payload,

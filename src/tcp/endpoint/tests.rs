@@ -4336,3 +4336,120 @@ fn test_pair_bulk_transfer_through_small_window() {
     }
     assert_eq!(got, data);
 }
+
+// =============================================================================================
+// Tests for the window update after RECEIVE (§3.10.3, receiver SWS avoidance §3.8.6.2.2).
+// =============================================================================================
+
+#[test]
+fn test_window_update_after_reading_a_full_window() {
+    let mut s = socket_established();
+    let data = [7u8; RCV_WND as usize];
+    recv!(
+        s,
+        peer_data(REMOTE_SEQ + 1u32, &data),
+        [Segment {
+            window: 0,
+            ..our_ack(LOCAL_SEQ + 1u32, REMOTE_SEQ + 1u32 + u32::from(RCV_WND))
+        }]
+    );
+    assert_eq!(s.recv().len(), usize::from(RCV_WND));
+    let now = s.now;
+    assert_eq!(
+        s.ep.window_update(now),
+        vec![our_ack(
+            LOCAL_SEQ + 1u32,
+            REMOTE_SEQ + 1u32 + u32::from(RCV_WND)
+        )]
+    );
+    // Announced once: reading again changes nothing.
+    assert!(s.ep.window_update(now).is_empty());
+}
+
+#[test]
+fn test_no_window_update_while_the_peer_knows_more_than_half_the_buffer() {
+    let mut s = socket_established();
+    let out = send!(s, peer_data(REMOTE_SEQ + 1u32, b"0123456789"));
+    assert_eq!(out[0].window, RCV_WND - 10);
+    assert_eq!(s.recv(), b"0123456789");
+    let now = s.now;
+    assert!(s.ep.window_update(now).is_empty());
+}
+
+#[test]
+fn test_window_update_at_half_the_buffer() {
+    let mut s = socket_established();
+    let half = [1u8; RCV_WND as usize / 2];
+    let out = send!(s, peer_data(REMOTE_SEQ + 1u32, &half));
+    assert_eq!(out[0].window, RCV_WND / 2);
+    s.recv();
+    let now = s.now;
+    let upd = s.ep.window_update(now);
+    assert_eq!(upd.len(), 1);
+    assert_eq!(upd[0].window, RCV_WND);
+    assert_eq!(upd[0].flags, ACK);
+}
+
+#[test]
+fn test_window_update_cancels_a_pending_delayed_ack() {
+    let mut s = socket_established_with(
+        Config {
+            delayed_ack: Some(ms(200)),
+            ..config()
+        },
+        syn_from_peer(),
+    );
+    let data = [7u8; RCV_WND as usize];
+    recv_nothing!(s, peer_data(REMOTE_SEQ + 1u32, &data));
+    assert!(s.timer(TimerKind::DelayedAck).is_some());
+    s.recv();
+    let now = s.now;
+    // The delayed ACK would still announce a zero window (it was built after the data), so
+    // the update is due; it carries RCV.NXT too, so no delayed ACK is owed after it.
+    let upd = s.ep.window_update(now);
+    assert_eq!(upd.len(), 1);
+    assert_eq!(upd[0].ack, REMOTE_SEQ + 1u32 + u32::from(RCV_WND));
+    assert_eq!(s.timer(TimerKind::DelayedAck), None);
+}
+
+#[test]
+fn test_no_window_update_after_the_peer_closed() {
+    let mut s = socket_close_wait();
+    let now = s.now;
+    s.recv();
+    assert!(s.ep.window_update(now).is_empty());
+}
+
+// =============================================================================================
+// Tests for changing parameters on a live endpoint (SO_KEEPALIVE).
+// =============================================================================================
+
+#[test]
+fn test_set_config_arms_keepalive_on_an_established_connection() {
+    let mut s = socket_established();
+    assert_eq!(s.timer(TimerKind::KeepAlive), None);
+    s.advance(ms(5));
+    let now = s.now;
+    s.ep.set_config(now, keepalive(100, 10, 2));
+    assert_eq!(s.timer(TimerKind::KeepAlive), Some(at(105)));
+    let probe = s.fire();
+    assert_eq!(probe, vec![our_ack(LOCAL_SEQ, REMOTE_SEQ + 1u32)]);
+}
+
+#[test]
+fn test_set_config_without_keepalive_stops_the_probes() {
+    let mut s = socket_established_with(keepalive(100, 10, 2), syn_from_peer());
+    assert!(s.timer(TimerKind::KeepAlive).is_some());
+    let now = s.now;
+    s.ep.set_config(now, config());
+    assert_eq!(s.timer(TimerKind::KeepAlive), None);
+    assert_eq!(s.next_deadline(), None);
+}
+
+#[test]
+fn test_listener_config_is_inherited_by_its_connections() {
+    let mut l = socket_listen_with(keepalive(100, 10, 2));
+    let child = l.ep.fork_for(REMOTE_PORT, LOCAL_SEQ);
+    assert_eq!(child.config().keepalive, keepalive(100, 10, 2).keepalive);
+    l.clear();
+}
