@@ -27,7 +27,7 @@ pub use error::{ImportError, Position};
 pub use infer::{analyze, Analysis, Connection, Moment, MomentKind, PacketFacts};
 pub use json::{summary_json, timeline_json};
 pub use pcap::EPOCH_SECS;
-pub use wire::{ethernet_frame, mac_of, tcp_bytes};
+pub use wire::{ethernet_frame, mac_of, tcp_bytes, udp_frame};
 
 use crate::tcp::Segment;
 use crate::time::SimDuration;
@@ -261,7 +261,10 @@ fn frames(timelines: &[&Timeline]) -> Vec<(u32, u64, Vec<u8>)> {
             all.push((
                 ti as u32,
                 wall_ns(p.sent_at + off),
-                ethernet_frame(p.src, p.dst, &p.segment, id),
+                match p.proto {
+                    crate::sim::Proto::Tcp => ethernet_frame(p.src, p.dst, &p.segment, id),
+                    crate::sim::Proto::Udp => udp_frame(p.src, p.dst, &p.segment.payload, id),
+                },
             ));
         }
     }

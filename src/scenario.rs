@@ -16,6 +16,7 @@ pub mod push;
 pub mod rst;
 pub mod sockets;
 pub mod states;
+pub mod tcp_vs_udp;
 
 pub use metrics::{Metric, MetricKey, MetricValue};
 pub use params::{ParamSpec, Params, Unit};
@@ -36,10 +37,11 @@ pub enum ScenarioId {
     Loss,
     Rst,
     States,
+    TcpVsUdp,
 }
 
 impl ScenarioId {
-    pub const ALL: [ScenarioId; 10] = [
+    pub const ALL: [ScenarioId; 11] = [
         ScenarioId::Handshake,
         ScenarioId::Close,
         ScenarioId::PageFetch,
@@ -48,6 +50,7 @@ impl ScenarioId {
         ScenarioId::PushVsPoll,
         ScenarioId::Sockets,
         ScenarioId::Loss,
+        ScenarioId::TcpVsUdp,
         ScenarioId::Rst,
         ScenarioId::States,
     ];
@@ -64,6 +67,7 @@ impl ScenarioId {
             ScenarioId::Loss => "loss",
             ScenarioId::Rst => "rst",
             ScenarioId::States => "states",
+            ScenarioId::TcpVsUdp => "tcp-vs-udp",
         }
     }
 
@@ -87,6 +91,7 @@ impl ScenarioId {
             ScenarioId::Loss => loss::PARAMS,
             ScenarioId::Rst => rst::PARAMS,
             ScenarioId::States => states::PARAMS,
+            ScenarioId::TcpVsUdp => tcp_vs_udp::PARAMS,
         }
     }
 }
@@ -156,6 +161,7 @@ pub fn build(id: ScenarioId, params: &Params, seed: u64) -> Result<Vec<Pane>, Sc
         ScenarioId::Loss => loss::build(params, seed),
         ScenarioId::Rst => rst::build(params, seed),
         ScenarioId::States => states::build(params, seed),
+        ScenarioId::TcpVsUdp => tcp_vs_udp::build(params, seed),
     }
 }
 

@@ -18,6 +18,6 @@ pub use middlebox::{conn_key, ConnKey, MiddleboxConfig, MiddleboxEvent, OnUnknow
 pub use net::{HostId, Net, Notification, SimError, SockEvent, SocketId};
 pub use rng::Rng;
 pub use trace::{
-    AppNote, AppRecord, DropCause, MiddleboxRecord, PacketRecord, SocketRecord, StateRecord, Trace,
-    UserCallRecord,
+    AppNote, AppRecord, DropCause, MiddleboxRecord, PacketRecord, Proto, SocketRecord, StateRecord,
+    Trace, UserCallRecord,
 };

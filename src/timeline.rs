@@ -14,7 +14,7 @@ pub use axis::Axis;
 pub use build::LaneSpec;
 pub use frame::{Frame, PacketView};
 
-use crate::sim::{AppNote, DropCause, HostId};
+use crate::sim::{AppNote, DropCause, HostId, Proto};
 use crate::tcp::{Segment, State, Transition, UserCall};
 use crate::time::SimTime;
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -78,9 +78,19 @@ pub struct Packet {
     pub retransmission: bool,
     /// Why it never arrived (`None` if it did).
     pub dropped_by: Option<DropCause>,
+    /// TCP segment or UDP datagram (for UDP, `segment` holds only ports and payload).
+    pub proto: Proto,
 }
 
 impl Packet {
+    /// What the ladder writes on the arrow: `SYN+ACK seq=… ack=…`, or `UDP len=12`.
+    pub fn label(&self) -> String {
+        match self.proto {
+            Proto::Tcp => self.segment.label(),
+            Proto::Udp => format!("UDP len={}", self.segment.payload.len()),
+        }
+    }
+
     /// When the arrow stops moving (arrival, or the point it was lost).
     pub fn end_at(&self) -> SimTime {
         self.arrives_at.or(self.lost_at).unwrap_or(self.sent_at)

@@ -7,11 +7,17 @@ use synack::scenario::{build_default, ScenarioId};
 use synack::tcp::{Cause, State};
 use synack::timeline::Timeline;
 
+/// The TCP panes of a scenario (import reads TCP only; UDP export has its own test below).
 fn timelines(id: ScenarioId) -> Vec<Timeline> {
     build_default(id, 1)
         .unwrap_or_else(|e| panic!("{}: {e}", id.id()))
         .into_iter()
         .map(|p| p.timeline)
+        .filter(|tl| {
+            tl.packets
+                .iter()
+                .all(|p| p.proto == synack::sim::Proto::Tcp)
+        })
         .collect()
 }
 
@@ -360,4 +366,42 @@ fn retransmission_marks_agree_with_tshark() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn udp_datagrams_export_as_udp_frames_tshark_accepts() {
+    use synack::scenario::{build_default, ScenarioId};
+    let panes = build_default(ScenarioId::TcpVsUdp, 1).unwrap();
+    let tl = &panes[0].timeline;
+    let bytes = synack::capture::export(&[tl], synack::capture::ExportFormat::Pcap);
+    let text = synack::capture::export(&[tl], synack::capture::ExportFormat::Tcpdump);
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.contains("UDP, length 120"), "{text}");
+    if !std::path::Path::new("/usr/bin/tshark").exists() {
+        eprintln!("tshark not installed: skipping the tshark half of this test");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("synack-udp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("udp.pcap");
+    std::fs::write(&f, &bytes).unwrap();
+    let out = std::process::Command::new("tshark")
+        .args(["-o", "udp.check_checksum:TRUE", "-r"])
+        .arg(&f)
+        .args([
+            "-T",
+            "fields",
+            "-e",
+            "udp.length",
+            "-e",
+            "udp.checksum.status",
+        ])
+        .output()
+        .unwrap();
+    let fields = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = fields.lines().collect();
+    assert_eq!(rows.len(), 5, "{fields}");
+    for r in rows {
+        assert_eq!(r, "128\t1", "length 8+120 and checksum Good: {r}");
+    }
 }

@@ -410,3 +410,34 @@ fn narration_explains_retransmissions_probes_and_http() {
     assert!(en.contains("\"GET /index.html HTTP/1.1\""), "{en}");
     assert!(en.contains("2·MSL has passed"));
 }
+
+#[test]
+fn udp_loses_a_message_for_good_and_tcp_repairs_it() {
+    let panes = build_default(ScenarioId::TcpVsUdp, 1).unwrap();
+    let (udp, tcp) = (&panes[0], &panes[1]);
+    assert_eq!(
+        count(udp, MetricKey::MessagesDelivered),
+        4,
+        "message 2 is gone"
+    );
+    assert_eq!(
+        count(tcp, MetricKey::MessagesDelivered),
+        5,
+        "TCP retransmits it"
+    );
+    // UDP: no handshake, no ACKs, nothing retransmitted; 5 datagrams, one lost.
+    let u = &udp.timeline.packets;
+    assert_eq!(u.len(), 5);
+    assert!(u.iter().all(|p| p.proto == synack::sim::Proto::Udp));
+    assert_eq!(u.iter().filter(|p| p.arrives_at.is_none()).count(), 1);
+    assert_eq!(count(udp, MetricKey::Retransmissions), 0);
+    assert_eq!(count(udp, MetricKey::Connections), 0);
+    assert_eq!(u[0].label(), "UDP len=120");
+    // TCP: handshake first, the lost segment retransmitted.
+    assert_eq!(tcp.timeline.packets[0].segment.flags, Flags::SYN);
+    assert!(count(tcp, MetricKey::Retransmissions) >= 1);
+    let en = all_narration(udp, Lang::En);
+    assert!(en.contains("nobody will ever send it again"), "{en}");
+    // Wire bytes: 42 bytes of headers per datagram.
+    assert_eq!(count(udp, MetricKey::BytesOnWire), 5 * (42 + 120));
+}

@@ -117,6 +117,7 @@ pub fn to_timeline(cap: &Capture, a: &Analysis, spacing: Spacing) -> (Timeline, 
                     segment,
                     retransmission: a.facts[i].retransmission,
                     dropped_by: None,
+                    proto: crate::sim::Proto::Tcp,
                 });
                 step.sent.push(i);
             }

@@ -19,7 +19,7 @@ pub fn write(tl: &Timeline) -> String {
         }
         for &p in &step.sent {
             let pk = &tl.packets[p];
-            let mut label = pk.segment.label();
+            let mut label = pk.label();
             if pk.retransmission {
                 label.push_str(" (retransmission)");
             }

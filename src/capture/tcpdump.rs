@@ -27,7 +27,21 @@ pub fn write(tl: &Timeline, offset: SimDuration) -> String {
             secs % 60,
             us % 1_000_000
         );
-        line(&mut s, p.src, p.dst, &p.segment);
+        match p.proto {
+            crate::sim::Proto::Tcp => line(&mut s, p.src, p.dst, &p.segment),
+            // tcpdump -nn's form for a datagram.
+            crate::sim::Proto::Udp => {
+                let _ = write!(
+                    s,
+                    "IP {}.{} > {}.{}: UDP, length {}",
+                    p.src.ip(),
+                    p.src.port(),
+                    p.dst.ip(),
+                    p.dst.port(),
+                    p.segment.payload.len()
+                );
+            }
+        }
         s.push('\n');
     }
     s

@@ -91,11 +91,40 @@ pub fn tcp_bytes(src: Ipv4Addr, dst: Ipv4Addr, seg: &Segment) -> Vec<u8> {
     t
 }
 
+/// The UDP header and payload, checksum filled in (RFC 768, IPv4 pseudo-header).
+pub fn udp_bytes(src: SocketAddrV4, dst: SocketAddrV4, payload: &[u8]) -> Vec<u8> {
+    let len = u16::try_from(8 + payload.len()).unwrap_or(u16::MAX);
+    let mut u = Vec::with_capacity(8 + payload.len());
+    u.extend_from_slice(&src.port().to_be_bytes());
+    u.extend_from_slice(&dst.port().to_be_bytes());
+    u.extend_from_slice(&len.to_be_bytes());
+    u.extend_from_slice(&[0, 0]);
+    u.extend_from_slice(payload);
+    let mut acc = sum16(0, &src.ip().octets());
+    acc = sum16(acc, &dst.ip().octets());
+    acc += 17 + u32::from(len);
+    // RFC 768: a computed checksum of zero is sent as all ones.
+    let ck = match fold(sum16(acc, &u)) {
+        0 => 0xffff,
+        c => c,
+    };
+    u[6..8].copy_from_slice(&ck.to_be_bytes());
+    u
+}
+
 /// A whole Ethernet II frame carrying `seg` from `src` to `dst`; `ip_id` is the IPv4
 /// identification (any value is valid with DF set; a counter keeps frames distinct).
 pub fn ethernet_frame(src: SocketAddrV4, dst: SocketAddrV4, seg: &Segment, ip_id: u16) -> Vec<u8> {
-    let tcp = tcp_bytes(*src.ip(), *dst.ip(), seg);
-    let total = 20 + tcp.len();
+    ipv4_frame(src, dst, 6, &tcp_bytes(*src.ip(), *dst.ip(), seg), ip_id)
+}
+
+/// The same for a UDP datagram.
+pub fn udp_frame(src: SocketAddrV4, dst: SocketAddrV4, payload: &[u8], ip_id: u16) -> Vec<u8> {
+    ipv4_frame(src, dst, 17, &udp_bytes(src, dst, payload), ip_id)
+}
+
+fn ipv4_frame(src: SocketAddrV4, dst: SocketAddrV4, proto: u8, l4: &[u8], ip_id: u16) -> Vec<u8> {
+    let total = 20 + l4.len();
     let mut f = Vec::with_capacity(14 + total);
     f.extend_from_slice(&mac_of(*dst.ip()));
     f.extend_from_slice(&mac_of(*src.ip()));
@@ -108,13 +137,13 @@ pub fn ethernet_frame(src: SocketAddrV4, dst: SocketAddrV4, seg: &Segment, ip_id
     f.extend_from_slice(&ip_id.to_be_bytes());
     f.extend_from_slice(&0x4000u16.to_be_bytes()); // DF, offset 0
     f.push(64);
-    f.push(6);
+    f.push(proto);
     f.extend_from_slice(&[0, 0]);
     f.extend_from_slice(&src.ip().octets());
     f.extend_from_slice(&dst.ip().octets());
     let ck = fold(sum16(0, &f[ip_start..ip_start + 20]));
     f[ip_start + 10..ip_start + 12].copy_from_slice(&ck.to_be_bytes());
-    f.extend_from_slice(&tcp);
+    f.extend_from_slice(l4);
     f
 }
 

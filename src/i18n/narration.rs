@@ -3,6 +3,7 @@
 //! Written for students; the seed article is the reference, not the source of the sentences.
 
 use super::{Lang, Msg};
+use crate::sim::Proto;
 use crate::tcp::{Cause, Flags, Segment, State, TimerKind, UserCall};
 use crate::timeline::{Note, Role, Step, Timeline};
 
@@ -137,7 +138,13 @@ fn narrate_step(tl: &Timeline, step: &Step, lang: Lang) -> String {
     for c in &step.calls {
         out.push_str(&call_text(lang, who, *c));
     }
-    if let Some(p) = step.received {
+    if let Some(p) = step.received.filter(|&p| tl.packets[p].proto == Proto::Udp) {
+        let n = tl.packets[p].segment.payload.len();
+        out.push_str(&match lang {
+            Lang::En => format!("The {who} receives a {n}-byte UDP datagram — it sends nothing back: UDP has no acknowledgments."),
+            Lang::ZhCn => format!("{who}收到一个 {n} 字节的 UDP 数据报——它不回任何东西：UDP 没有确认。"),
+        });
+    } else if let Some(p) = step.received {
         let seg = &tl.packets[p].segment;
         match lang {
             Lang::En => out.push_str(&format!(
@@ -166,6 +173,21 @@ fn narrate_step(tl: &Timeline, step: &Step, lang: Lang) -> String {
     for &p in &step.sent {
         let pk = &tl.packets[p];
         let seg = &pk.segment;
+        if pk.proto == Proto::Udp {
+            let n = seg.payload.len();
+            out.push_str(&match lang {
+                Lang::En => format!(" It sends a {n}-byte UDP datagram: no connection, no sequence number, no acknowledgment."),
+                Lang::ZhCn => format!("它发出一个 {n} 字节的 UDP 数据报：没有连接，没有序号，也没有确认。"),
+            });
+            out.push_str(&payload_text(lang, seg));
+            if pk.arrives_at.is_none() {
+                out.push_str(match lang {
+                    Lang::En => " It is lost on the way, and nobody will ever send it again.",
+                    Lang::ZhCn => "它在途中丢失，而且永远不会有人重发它。",
+                });
+            }
+            continue;
+        }
         match lang {
             Lang::En => out.push_str(&format!(" It sends {} ({}).", seg.flags, numbers(seg))),
             Lang::ZhCn => out.push_str(&format!("它发出 {}（{}）。", seg.flags, numbers(seg))),

@@ -26,6 +26,7 @@ pub fn scenario_name(id: ScenarioId, lang: Lang) -> &'static str {
         ScenarioId::Loss => pick(lang, "Packet loss and retransmission", "丢包与重传"),
         ScenarioId::Rst => pick(lang, "Resets (RST)", "复位（RST）"),
         ScenarioId::States => pick(lang, "The TCP state machine", "TCP 状态机"),
+        ScenarioId::TcpVsUdp => pick(lang, "TCP vs UDP", "TCP 与 UDP"),
     }
 }
 
@@ -80,6 +81,16 @@ pub fn pane_title(key: &str, lang: Lang) -> Option<&'static str> {
             "Fast retransmit after three duplicate ACKs",
             "三个重复 ACK 后快速重传",
         ),
+        "pane.udp" => pick(
+            lang,
+            "UDP: datagrams, nothing acknowledged",
+            "UDP：数据报，没有确认",
+        ),
+        "pane.tcp" => pick(
+            lang,
+            "TCP: a connection, every byte acknowledged",
+            "TCP：一条连接，每个字节都有确认",
+        ),
         "pane.states" => pick(lang, "One connection's whole life", "一条连接的一生"),
         _ => return None,
     })
@@ -97,7 +108,8 @@ pub fn metric_name(key: MetricKey, lang: Lang) -> &'static str {
         MetricKey::LatencyMin => pick(lang, "latency min", "最小延迟"),
         MetricKey::LatencyMedian => pick(lang, "latency median", "延迟中位数"),
         MetricKey::LatencyMax => pick(lang, "latency max", "最大延迟"),
-        MetricKey::EventsDelivered => pick(lang, "events delivered", "送达的消息"),
+        MetricKey::EventsDelivered => pick(lang, "events delivered", "送达的事件"),
+        MetricKey::MessagesDelivered => pick(lang, "messages delivered", "送达的消息"),
     }
 }
 

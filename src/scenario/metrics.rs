@@ -18,6 +18,7 @@ pub enum MetricKey {
     LatencyMedian,
     LatencyMax,
     EventsDelivered,
+    MessagesDelivered,
 }
 
 impl MetricKey {
@@ -34,6 +35,7 @@ impl MetricKey {
             MetricKey::LatencyMedian => "latency_median",
             MetricKey::LatencyMax => "latency_max",
             MetricKey::EventsDelivered => "events_delivered",
+            MetricKey::MessagesDelivered => "messages_delivered",
         }
     }
 }
@@ -78,9 +80,14 @@ impl Metric {
     }
 }
 
-/// Frame size on an Ethernet wire: 14 + 20 (IPv4) + 20 (TCP) + 4 (MSS option) + payload.
-pub fn frame_bytes(seg: &crate::tcp::Segment) -> usize {
-    54 + if seg.mss.is_some() { 4 } else { 0 } + seg.payload.len()
+/// Frame size on an Ethernet wire: 14 + 20 (IPv4) + 20 (TCP) + 4 (MSS option) + payload,
+/// or 14 + 20 + 8 (UDP) + payload.
+pub fn frame_bytes(p: &crate::timeline::Packet) -> usize {
+    let headers = match p.proto {
+        crate::sim::Proto::Tcp => 54 + if p.segment.mss.is_some() { 4 } else { 0 },
+        crate::sim::Proto::Udp => 42,
+    };
+    headers + p.segment.payload.len()
 }
 
 /// Connections opened: first transmissions of a SYN without ACK.
@@ -93,7 +100,7 @@ pub fn connections(tl: &Timeline) -> usize {
 
 /// Segments, wire bytes and retransmissions of a timeline.
 pub fn wire(tl: &Timeline) -> [Metric; 3] {
-    let bytes: usize = tl.packets.iter().map(|p| frame_bytes(&p.segment)).sum();
+    let bytes: usize = tl.packets.iter().map(frame_bytes).sum();
     let rtx = tl.packets.iter().filter(|p| p.retransmission).count();
     [
         Metric::count(MetricKey::Segments, tl.packets.len()),

@@ -3,6 +3,7 @@
 use super::fxhash::FxHashMap;
 use super::middlebox::{Middlebox, Verdict};
 use super::queue::{Entry, EventQueue};
+use super::Proto;
 use super::{
     conn_key, ConnKey, DropCause, LinkConfig, MiddleboxConfig, MiddleboxEvent, MiddleboxRecord,
     OnUnknown, PacketRecord, Rng, SocketRecord, StateRecord, Trace, UserCallRecord,
@@ -30,6 +31,10 @@ pub enum SockEvent {
     Incoming,
     /// A wake-up the application scheduled with [`Net::wake_at`].
     Wake(u64),
+    /// A UDP datagram of `len` bytes is waiting for `recv_from`.
+    Datagram {
+        len: usize,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +95,9 @@ struct Socket {
     half_open: usize,
     parent: Option<SocketId>,
     timer_at: Option<SimTime>,
+    /// A UDP socket: no TCB, a queue of datagrams instead.
+    udp: bool,
+    dgrams: VecDeque<(SocketAddrV4, Vec<u8>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,6 +158,8 @@ pub struct Net {
     listeners: FxHashMap<u64, SocketId>,
     /// Explicitly bound (non-accepted) sockets by local address, for `bind`'s conflict check.
     bound: FxHashMap<u64, SocketId>,
+    /// UDP sockets by local address.
+    udp_bound: FxHashMap<u64, SocketId>,
     /// The first host added with each address.
     host_at: FxHashMap<Ipv4Addr, HostId>,
     /// Per direction (from, to): when the sender's interface is free again.
@@ -179,6 +189,7 @@ impl Net {
             connected: FxHashMap::default(),
             listeners: FxHashMap::default(),
             bound: FxHashMap::default(),
+            udp_bound: FxHashMap::default(),
             host_at: FxHashMap::default(),
             busy_until: FxHashMap::default(),
             trace: Trace::default(),
@@ -270,6 +281,8 @@ impl Net {
             half_open: 0,
             parent,
             timer_at: None,
+            udp: false,
+            dgrams: VecDeque::new(),
         });
         self.trace.sockets.push(SocketRecord {
             host,
@@ -532,6 +545,17 @@ impl Net {
     }
 
     fn transmit(&mut self, from: HostId, src: SocketAddrV4, dst: SocketAddrV4, seg: Segment) {
+        self.transmit_proto(from, src, dst, seg, Proto::Tcp);
+    }
+
+    fn transmit_proto(
+        &mut self,
+        from: HostId,
+        src: SocketAddrV4,
+        dst: SocketAddrV4,
+        seg: Segment,
+        proto: Proto,
+    ) {
         let mb_host = self.middlebox.as_ref().map(|(h, _)| *h);
         let to = self
             .host_at
@@ -540,8 +564,11 @@ impl Net {
             .filter(|h| Some(*h) != mb_host);
         self.hosts[from.0].sent += 1;
         let nth = self.hosts[from.0].sent;
-        // Ethernet 14 + IPv4 20 + TCP 20 (+4 MSS option) + payload.
-        let wire = 54 + if seg.mss.is_some() { 4 } else { 0 } + seg.payload.len();
+        // Ethernet 14 + IPv4 20 + TCP 20 (+4 MSS option) or UDP 8 + payload.
+        let wire = match proto {
+            Proto::Tcp => 54 + if seg.mss.is_some() { 4 } else { 0 },
+            Proto::Udp => 42,
+        } + seg.payload.len();
         let key = (from.0, to.map_or(usize::MAX, |h| h.0));
         let start = self
             .busy_until
@@ -586,6 +613,7 @@ impl Net {
             to,
             src,
             dst,
+            proto,
             segment: seg,
         });
         if dropped_by.is_none() {
@@ -605,7 +633,9 @@ impl Net {
         let mb_host = *mb_host;
         let p = &self.trace.packets[id];
         let key = conn_key(p.src, p.dst);
-        let syn_only = p.segment.flags.syn() && !p.segment.flags.ack();
+        // A UDP datagram opens (or refreshes) an entry like a SYN: stateful firewalls track
+        // UDP "connections" by their address pair too.
+        let syn_only = p.proto == Proto::Udp || (p.segment.flags.syn() && !p.segment.flags.ack());
         let on_unknown = mb.cfg.on_unknown;
         let timeout = mb.cfg.idle_timeout;
         match mb.judge(self.now, key, syn_only) {
@@ -643,6 +673,7 @@ impl Net {
                             to: Some(from),
                             src: dst,
                             dst: src,
+                            proto: Proto::Tcp,
                             segment: r,
                         });
                         self.schedule(self.now + back, Ev::Deliver(rid));
@@ -686,10 +717,74 @@ impl Net {
         let Some(to) = self.trace.packets[id].to else {
             return;
         };
+        if self.trace.packets[id].proto == Proto::Udp {
+            self.deliver_datagram(id, src, dst);
+            return;
+        }
         // Lend the segment out of the trace instead of copying its payload.
         let seg = std::mem::take(&mut self.trace.packets[id].segment);
         self.deliver_segment(to, src, dst, &seg);
         self.trace.packets[id].segment = seg;
+    }
+
+    /// A datagram reaches its host: queued on the socket bound to its address, or dropped
+    /// silently when none is (no ICMP port-unreachable is modelled).
+    fn deliver_datagram(&mut self, id: usize, src: SocketAddrV4, dst: SocketAddrV4) {
+        let Some(&s) = self.udp_bound.get(&addr_key(dst)) else {
+            return;
+        };
+        let data = self.trace.packets[id].segment.payload.clone();
+        let len = data.len();
+        self.sockets[s.0].dgrams.push_back((src, data));
+        self.pending.push(Notification {
+            at: self.now,
+            socket: Some(s),
+            event: SockEvent::Datagram { len },
+        });
+    }
+
+    /// A UDP socket on `host` (unbound until `bind_udp` or the first `send_to`).
+    pub fn udp_socket(&mut self, host: HostId) -> SocketId {
+        let s = self.new_socket(host, Endpoint::new(self.tcp, 0, 0), None);
+        self.sockets[s.0].udp = true;
+        s
+    }
+
+    /// bind() for a UDP socket.
+    pub fn bind_udp(&mut self, s: SocketId, port: u16) -> Result<(), SimError> {
+        let host = self.sock(s)?.host;
+        let addr = SocketAddrV4::new(self.hosts[host.0].ip, port);
+        if self.udp_bound.contains_key(&addr_key(addr)) {
+            return Err(SimError::AddrInUse(addr));
+        }
+        self.sockets[s.0].local = Some(addr);
+        self.trace.sockets[s.0].local = Some(addr);
+        self.udp_bound.insert(addr_key(addr), s);
+        Ok(())
+    }
+
+    /// sendto(): one datagram, no handshake, nothing to acknowledge it.
+    pub fn send_to(&mut self, s: SocketId, dst: SocketAddrV4, data: &[u8]) -> Result<(), SimError> {
+        let host = self.sock(s)?.host;
+        if self.sockets[s.0].local.is_none() {
+            let port = self.hosts[host.0].next_ephemeral;
+            self.hosts[host.0].next_ephemeral = port.checked_add(1).unwrap_or(49152);
+            self.bind_udp(s, port)?;
+        }
+        let src = self.sockets[s.0].local.ok_or(SimError::NoSuchSocket(s))?;
+        let seg = Segment {
+            src_port: src.port(),
+            dst_port: dst.port(),
+            payload: data.to_vec(),
+            ..Segment::default()
+        };
+        self.transmit_proto(host, src, dst, seg, Proto::Udp);
+        Ok(())
+    }
+
+    /// recvfrom(): the oldest queued datagram and its sender.
+    pub fn recv_from(&mut self, s: SocketId) -> Result<Option<(SocketAddrV4, Vec<u8>)>, SimError> {
+        Ok(self.sock_mut(s)?.dgrams.pop_front())
     }
 
     fn deliver_segment(&mut self, to: HostId, src: SocketAddrV4, dst: SocketAddrV4, seg: &Segment) {

@@ -19,7 +19,18 @@ pub struct PacketRecord {
     pub to: Option<HostId>,
     pub src: SocketAddrV4,
     pub dst: SocketAddrV4,
+    pub proto: Proto,
+    /// For UDP only the ports and the payload are meaningful.
     pub segment: Segment,
+}
+
+/// Transport protocol of a packet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Proto {
+    #[default]
+    Tcp,
+    /// A datagram: no connection, no sequence numbers, no acknowledgment, no retransmission.
+    Udp,
 }
 
 /// Why a packet never arrived.

@@ -79,8 +79,9 @@ impl Timeline {
             let len = seg.seg_len();
             let end = seg.seq + len;
             let key = (p.src, p.dst);
-            let retransmission = len > 0 && high.get(&key).is_some_and(|&h| end <= h);
-            if len > 0 && high.get(&key).is_none_or(|&h| end > h) {
+            let tcp = p.proto == crate::sim::Proto::Tcp;
+            let retransmission = tcp && len > 0 && high.get(&key).is_some_and(|&h| end <= h);
+            if tcp && len > 0 && high.get(&key).is_none_or(|&h| end > h) {
                 high.insert(key, end);
             }
             let idx = packets.len();
@@ -96,6 +97,7 @@ impl Timeline {
                 segment: seg.clone(),
                 retransmission,
                 dropped_by: p.dropped_by,
+                proto: p.proto,
             });
             step(&mut steps, p.sent_at, from_lane).sent.push(idx);
             if let (Some(at), Some(tl)) = (p.arrives_at, to_lane) {

@@ -26,7 +26,7 @@ pub(super) fn render(tl: &Timeline) -> String {
         }
         if let Some(p) = step.received {
             let pk = &tl.packets[p];
-            let _ = writeln!(s, "    recv #{p} {}", pk.segment);
+            let _ = writeln!(s, "    recv #{p} {}", describe(pk));
         }
         for (ti, t) in &step.transitions {
             let tr = &tl.tracks[*ti];
@@ -51,9 +51,18 @@ pub(super) fn render(tl: &Timeline) -> String {
             let _ = writeln!(
                 s,
                 "    send #{p} {} > {} {}{rtx}, {fate}",
-                pk.src, pk.dst, pk.segment
+                pk.src,
+                pk.dst,
+                describe(pk)
             );
         }
     }
     s
+}
+
+fn describe(p: &super::Packet) -> String {
+    match p.proto {
+        crate::sim::Proto::Tcp => p.segment.to_string(),
+        crate::sim::Proto::Udp => p.label(),
+    }
 }
