@@ -5,7 +5,7 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use std::hint::black_box;
 use std::net::{Ipv4Addr, SocketAddrV4};
-use synack::scenario::{build_default, ScenarioId};
+use synack::scenario::{build, build_default, Params, ScenarioId};
 use synack::sim::{LinkConfig, Net, SockEvent};
 use synack::tcp::{Config, TcpEvent};
 use synack::time::{SimDuration, SimTime};
@@ -109,6 +109,15 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("timeline");
     g.bench_function("rebuild_http10_vs_11_defaults", |b| {
         b.iter(|| black_box(build_default(ScenarioId::Http10Vs11, 1).unwrap()))
+    });
+    // The slider case: 100 resources, 5 % loss, all three panes.
+    let heavy = Params::parse(
+        ScenarioId::Http10Vs11,
+        &[("n".into(), "100".into()), ("loss".into(), "5".into())],
+    )
+    .unwrap();
+    g.bench_function("rebuild_http10_vs_11_n100_loss5", |b| {
+        b.iter(|| black_box(build(ScenarioId::Http10Vs11, &heavy, 1).unwrap()))
     });
     let panes = build_default(ScenarioId::PushVsPoll, 1).unwrap();
     let tl = &panes[0].timeline;

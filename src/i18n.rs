@@ -5,9 +5,11 @@
 
 mod app_notes;
 mod narration;
+mod params;
 pub mod scenarios;
 
 pub use narration::narrate;
+pub use params::{choice_label, param_label, unit_label, Ui};
 
 /// Interface language. `zh-CN` and `en` as in the URL hash and `<html lang>`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

@@ -441,3 +441,16 @@ fn udp_loses_a_message_for_good_and_tcp_repairs_it() {
     // Wire bytes: 42 bytes of headers per datagram.
     assert_eq!(count(udp, MetricKey::BytesOnWire), 5 * (42 + 120));
 }
+
+#[test]
+fn http_with_loss_still_fetches_everything() {
+    let panes = with(ScenarioId::Http10Vs11, &[("n", "100"), ("loss", "5")]);
+    for p in &panes {
+        assert_eq!(count(p, MetricKey::Requests), 100, "{}", p.title);
+        assert!(count(p, MetricKey::Retransmissions) > 0, "{}", p.title);
+        assert!(matches!(
+            metric(p, MetricKey::TotalTime),
+            MetricValue::Time(_)
+        ));
+    }
+}

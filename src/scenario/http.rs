@@ -18,13 +18,15 @@ use crate::timeline::Role;
 use std::net::SocketAddrV4;
 
 pub const PARAMS: &[ParamSpec] = &[
-    ParamSpec::int("n", 1, 20, 4, Unit::Count),
+    ParamSpec::int("n", 1, 100, 4, Unit::Count),
     ParamSpec::int("rtt", 2, 2000, 50, Unit::Ms),
     ParamSpec::int("size", 0, 100_000, 1000, Unit::Bytes),
     ParamSpec::int("parallel", 1, 6, 1, Unit::Count),
     // 1-based index of a resource the server is slow to produce (0: none).
-    ParamSpec::int("slow", 0, 20, 0, Unit::Count),
+    ParamSpec::int("slow", 0, 100, 0, Unit::Count),
     ParamSpec::int("slow_ms", 0, 5000, 200, Unit::Ms),
+    // Random loss on the link, in percent (the same seed loses the same packets).
+    ParamSpec::int("loss", 0, 30, 0, Unit::Percent),
 ];
 
 pub const START: SimTime = SimTime::from_millis(10);
@@ -43,6 +45,7 @@ pub fn run_mode(p: &Params, seed: u64, mode: Mode) -> Result<(Pane, usize), Scen
     let rtt = SimDuration::from_millis(p.get_u64("rtt"));
     let link = LinkConfig {
         latency: SimDuration(rtt.micros() / 2),
+        loss_ppm: p.get_u64("loss") as u32 * 10_000,
         ..LinkConfig::default()
     };
     let mut net = Net::new(seed, link, Config::default());

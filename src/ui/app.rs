@@ -1,13 +1,19 @@
-//! The root component: header with the scenario picker, the notice and error banners, and the
-//! player of the chosen scenario. The scenario and the language live in the URL hash
-//! (`#s=handshake&lang=en`), so a link opens the same view.
+//! The root component: the whole view state (scenario, parameters, seed, language, playhead,
+//! selected packet, embedding) read from and written to the URL hash through `share`, the
+//! notice and error banners, the iframe API, and the player of the chosen scenario (or of an
+//! imported capture).
 
 use super::dom;
+use super::embed::{self, Command};
 use super::header::Header;
-use super::player::Player;
+use super::params_panel::ParamPanel;
+use super::player::{Control, Live, Player, Start};
+use super::state::Action;
 use crate::i18n::scenarios::scenario_name;
-use crate::i18n::{unknown_scenario, Lang, Msg};
+use crate::i18n::{Lang, Msg, Ui};
 use crate::scenario::{build, Metric, Params, ScenarioId};
+use crate::share::{self, Notice, ViewState};
+use crate::time::SimTime;
 use crate::timeline::Timeline;
 use gloo_events::EventListener;
 use std::ops::Deref;
@@ -44,26 +50,49 @@ pub struct PaneData {
     pub metrics: Rc<Vec<Metric>>,
 }
 
-/// Hash keys that are not scenario parameters.
-const PAGE_KEYS: [&str; 3] = ["s", "lang", "embed"];
-
-/// The scenario parameters in the hash (`#s=handshake&latency=80`), as written.
-fn params_from_hash() -> Vec<(String, String)> {
-    dom::hash_pairs()
-        .into_iter()
-        .filter(|(k, _)| !PAGE_KEYS.contains(&k.as_str()))
-        .collect()
+/// The view as the app holds it; `gen` counts loads (a link, `synack:load`), so a load always
+/// starts a fresh player even when it names the same run.
+#[derive(Clone, PartialEq)]
+struct View {
+    scenario: ScenarioId,
+    params: Params,
+    seed: u64,
+    lang: Lang,
+    embed: bool,
+    start: Start,
+    packet: Option<(usize, usize)>,
+    gen: u32,
 }
 
-/// The scenario the hash asks for, or the handshake and the key that was not understood.
-fn scenario_from_hash() -> (ScenarioId, Option<String>) {
-    match dom::hash_get("s") {
-        None => (ScenarioId::Handshake, None),
-        Some(key) => match ScenarioId::parse(&key) {
-            Ok(id) => (id, None),
-            Err(_) => (ScenarioId::Handshake, Some(key)),
-        },
-    }
+/// Hash keys that are not scenario parameters: their problems are notices, not errors.
+const PAGE_KEYS: [&str; 6] = ["s", "seed", "lang", "t", "pkt", "#"];
+
+fn load(hash: &str, gen: u32) -> (View, Vec<Notice>) {
+    let (v, notices) = share::parse_hash(hash);
+    let view = View {
+        scenario: v.scenario,
+        params: v.params,
+        seed: v.seed,
+        lang: v.lang.unwrap_or_else(dom::browser_lang),
+        embed: v.embed || dom::embed_query(),
+        start: Start::At(v.t),
+        packet: v.packet,
+        gen,
+    };
+    (view, notices)
+}
+
+/// The link of `view` as it is shown now.
+fn hash_of(view: &View, live: &Live) -> String {
+    share::to_hash(&ViewState {
+        scenario: view.scenario,
+        params: view.params.clone(),
+        seed: view.seed,
+        lang: Some(view.lang),
+        t: live.t,
+        packet: live.packet,
+        embed: view.embed,
+    })
 }
 
 /// The name a person reads for a scenario.
@@ -71,105 +100,290 @@ pub fn scenario_title(id: ScenarioId, lang: Lang) -> &'static str {
     scenario_name(id, lang)
 }
 
+type Panes = Rc<Vec<PaneData>>;
+
+fn run(id: ScenarioId, params: &Params, seed: u64) -> Result<Panes, String> {
+    let panes = build(id, params, seed).map_err(|e| e.to_string())?;
+    Ok(Rc::new(
+        panes
+            .into_iter()
+            .map(|p| PaneData {
+                title: p.title,
+                timeline: Shared(Rc::new(p.timeline)),
+                metrics: Rc::new(p.metrics),
+            })
+            .collect(),
+    ))
+}
+
 #[component]
 pub fn App() -> Html {
-    let lang = use_state(dom::initial_lang);
-    let first = use_memo((), |_| scenario_from_hash());
-    let scenario = use_state(|| first.0);
-    let notice = use_state(|| first.1.clone());
-    let params = use_state(params_from_hash);
+    let gen = use_mut_ref(|| 0u32);
+    let first = use_memo((), |_| load(&dom::hash(), 0));
+    let view = use_state(|| first.0.clone());
+    let notices = use_state(|| first.1.clone());
+    let imported = use_state(|| None::<Panes>);
+    let live = use_mut_ref(|| Live {
+        t: match first.0.start {
+            Start::At(t) => t,
+            Start::Fraction(_) => SimTime::ZERO,
+        },
+        packet: first.0.packet,
+        ..Live::default()
+    });
+    let control: Rc<Control> = use_mut_ref(|| None);
+    let lang = view.lang;
+
+    // Write the link: when the view changes, and when the player settles.
+    let write_hash = {
+        let (view, live, imported) = (view.clone(), live.clone(), imported.is_some());
+        Callback::from(move |()| {
+            if !imported {
+                dom::replace_hash(&hash_of(&view, &live.borrow()));
+            }
+        })
+    };
     {
-        let lang = *lang;
-        use_effect_with(lang, move |l| dom::remember_lang(*l));
+        let write_hash = write_hash.clone();
+        use_effect_with((lang, (*view).clone(), imported.is_some()), move |_| {
+            dom::set_html_lang(lang);
+            write_hash.emit(());
+        });
     }
-    use_effect_with(*scenario, |id| dom::hash_set("s", id.id()));
-    // A link or an edited address bar changes the hash: follow it.
+    // Open a view from a hash (a link followed, an edited address bar, `synack:load`).
+    let open = {
+        let (view, notices, imported, gen) = (
+            view.setter(),
+            notices.setter(),
+            imported.setter(),
+            gen.clone(),
+        );
+        let live = live.clone();
+        Callback::from(move |hash: String| {
+            let g = {
+                let mut g = gen.borrow_mut();
+                *g += 1;
+                *g
+            };
+            let (v, n) = load(&hash, g);
+            *live.borrow_mut() = Live {
+                t: SimTime::ZERO,
+                packet: v.packet,
+                ..Live::default()
+            };
+            if let Start::At(t) = v.start {
+                live.borrow_mut().t = t;
+            }
+            imported.set(None);
+            notices.set(n);
+            view.set(v);
+        })
+    };
     {
-        let (lang, scenario, notice) = (lang.setter(), scenario.setter(), notice.setter());
-        let params = params.setter();
+        let open = open.clone();
         use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|w| {
-                EventListener::new(&w, "hashchange", move |_| {
-                    let (id, bad) = scenario_from_hash();
-                    scenario.set(id);
-                    notice.set(bad);
-                    params.set(params_from_hash());
-                    if let Some(l) = dom::hash_get("lang").and_then(|v| Lang::parse(&v)) {
-                        lang.set(l);
-                    }
-                })
-            });
+            let listener = web_sys::window()
+                .map(|w| EventListener::new(&w, "hashchange", move |_| open.emit(dom::hash())));
             move || drop(listener)
         });
     }
-    let built = use_memo((*scenario, (*params).clone()), |(id, pairs)| {
-        let params = Params::parse(*id, pairs)?;
-        build(*id, &params, 1).map(|panes| {
-            Rc::new(
-                panes
-                    .into_iter()
-                    .map(|p| PaneData {
-                        title: p.title,
-                        timeline: Shared(Rc::new(p.timeline)),
-                        metrics: Rc::new(p.metrics),
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        })
-    });
+    // The iframe API: ready now, resize as the page grows, commands from allowed parents.
+    use_effect_with((), |_| embed::post("ready", &[]));
+    embed::use_resize_reports();
+    {
+        let (control, open) = (control.clone(), open.clone());
+        embed::use_parent_commands(Callback::from(move |c: Command| {
+            let action = match c {
+                Command::Load(h) => {
+                    let h = if h.starts_with('#') {
+                        h
+                    } else {
+                        format!("#{h}")
+                    };
+                    dom::replace_hash(&h);
+                    return open.emit(h);
+                }
+                Command::Play => Action::Play,
+                Command::Pause => Action::Pause,
+                Command::Seek(t) => Action::Seek(t),
+                Command::SeekStep(n) => Action::SeekStep(n),
+            };
+            if let Some(d) = control.borrow().as_ref() {
+                d.dispatch(action);
+            }
+        }));
+    }
+
+    let built = use_memo(
+        (view.scenario, view.params.clone(), view.seed),
+        |(id, params, seed)| run(*id, params, *seed),
+    );
     let on_toggle_lang = {
-        let lang = lang.clone();
-        Callback::from(move |()| lang.set(lang.other()))
+        let view = view.clone();
+        Callback::from(move |()| {
+            view.set(View {
+                lang: view.lang.other(),
+                ..(*view).clone()
+            })
+        })
     };
     let on_pick = {
-        let (scenario, notice, params) = (scenario.clone(), notice.clone(), params.clone());
-        Callback::from(move |id| {
-            // Another scenario starts from its own defaults.
-            dom::hash_keep(&PAGE_KEYS);
-            params.set(Vec::new());
-            notice.set(None);
-            scenario.set(id);
+        let (view, notices, imported, live) = (
+            view.clone(),
+            notices.clone(),
+            imported.clone(),
+            live.clone(),
+        );
+        Callback::from(move |id: ScenarioId| {
+            // Another scenario starts from its own defaults, at its beginning.
+            *live.borrow_mut() = Live::default();
+            notices.set(Vec::new());
+            imported.set(None);
+            view.set(View {
+                scenario: id,
+                params: Params::defaults(id),
+                start: Start::At(SimTime::ZERO),
+                packet: None,
+                ..(*view).clone()
+            });
         })
     };
-    let notice_html = notice.as_ref().map(|key| {
+    let on_params = {
+        let (view, live) = (view.clone(), live.clone());
+        Callback::from(move |(params, seed): (Params, u64)| {
+            // A rebuilt run keeps the playhead at the same relative place.
+            let frac = live.borrow().fraction;
+            live.borrow_mut().packet = None;
+            view.set(View {
+                params,
+                seed,
+                start: Start::Fraction(frac),
+                packet: None,
+                ..(*view).clone()
+            });
+        })
+    };
+    let share_url = {
+        let (view, live) = (view.clone(), live.clone());
+        Callback::from(move |()| dom::url_with_hash(&hash_of(&view, &live.borrow())))
+    };
+    let on_import = {
+        let imported = imported.clone();
+        Callback::from(move |panes: Panes| imported.set(Some(panes)))
+    };
+    let back = {
+        let imported = imported.clone();
+        Callback::from(move |_: MouseEvent| imported.set(None))
+    };
+    // A way back that works even when the link equals the hash already shown.
+    let go = |hash: String| {
+        let open = open.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            dom::replace_hash(&hash);
+            open.emit(hash.clone());
+        })
+    };
+    let (page_notices, param_notices): (Vec<&Notice>, Vec<&Notice>) = notices
+        .iter()
+        .partition(|n| PAGE_KEYS.contains(&n.key.as_str()));
+    let notice_html = (!page_notices.is_empty()).then(|| {
         let dismiss = {
-            let notice = notice.clone();
-            Callback::from(move |_: MouseEvent| notice.set(None))
+            let notices = notices.clone();
+            Callback::from(move |_: MouseEvent| notices.set(Vec::new()))
         };
-        let text = unknown_scenario(*lang, key, scenario_title(*scenario, *lang));
         html! {
             <div class="notice" role="status" data-testid="notice">
-                <p>{ text }</p>
-                <button type="button" onclick={dismiss}>{ Msg::Dismiss.text(*lang) }</button>
+                <p>{ Ui::LinkProblems.text(lang) }</p>
+                <ul>{ for page_notices.iter().map(|n| html! {
+                    <li data-key={n.key.clone()}><code>{ &n.key }</code>{ format!(": {}", n.problem) }</li>
+                }) }</ul>
+                <button type="button" onclick={dismiss}>{ Msg::Dismiss.text(lang) }</button>
             </div>
         }
     });
-    let body = match &*built {
-        Ok(panes) => {
-            // A new run (other scenario or parameters) starts a new player and clock.
-            let mut key = scenario.id().to_string();
-            for (k, v) in params.iter() {
-                key.push_str(&format!("&{k}={v}"));
-            }
-            html! { <Player {key} panes={Shared(panes.clone())} lang={*lang} /> }
-        }
-        Err(e) => html! {
+    let defaults_hash = format!("#s={}&lang={}", view.scenario.id(), lang.code());
+    let handshake_hash = format!("#s=handshake&lang={}", lang.code());
+    let ways_back = html! {
+        <p class="ways-back">
+            <a href={defaults_hash.clone()} onclick={go(defaults_hash.clone())}>
+                { Msg::ErrorDefaults.text(lang) }</a>
+            <a href={handshake_hash.clone()} onclick={go(handshake_hash.clone())}>
+                { Msg::ErrorBack.text(lang) }</a>
+        </p>
+    };
+    // A bad parameter in the link: the run is shown with its default, and this says so.
+    let param_error = (!param_notices.is_empty()).then(|| {
+        html! {
             <div class="error-banner" role="alert" data-testid="error">
-                <strong>{ Msg::ErrorTitle.text(*lang) }</strong>
-                <p>{ e.to_string() }</p>
-                <p class="ways-back">
-                    <a href={format!("#s={}&lang={}", scenario.id(), lang.code())}>
-                        { Msg::ErrorDefaults.text(*lang) }</a>
-                    <a href={format!("#s=handshake&lang={}", lang.code())}>
-                        { Msg::ErrorBack.text(*lang) }</a>
+                <strong>{ Msg::ErrorTitle.text(lang) }</strong>
+                { for param_notices.iter().map(|n| html! { <p>{ n.to_string() }</p> }) }
+                { ways_back.clone() }
+            </div>
+        }
+    });
+    let live_shared = Shared(live.clone());
+    let control_shared = Shared(control.clone());
+    let on_settle = write_hash.clone();
+    let body = match (&*imported, &*built) {
+        (Some(panes), _) => html! {
+            <>
+                <p class="import-bar">
+                    <button type="button" data-testid="back-to-scenario" onclick={back}>
+                        { Ui::BackToScenario.text(lang) }</button>
                 </p>
+                <Player key={format!("import{}", Rc::as_ptr(panes) as usize)}
+                        panes={Shared(panes.clone())} {lang} start={Start::At(SimTime::ZERO)}
+                        live={live_shared} on_settle={Callback::noop()}
+                        control={control_shared} embed={view.embed} />
+            </>
+        },
+        (None, Ok(panes)) => {
+            // A new run (other scenario, parameters, seed or a load) starts a new player.
+            let key = format!(
+                "{}{}",
+                share::to_hash(&ViewState {
+                    scenario: view.scenario,
+                    params: view.params.clone(),
+                    seed: view.seed,
+                    ..ViewState::default()
+                }),
+                view.gen
+            );
+            let aside = html! {
+                <ParamPanel key={view.scenario.id()} {lang} scenario={view.scenario}
+                            params={view.params.clone()} seed={view.seed} on_change={on_params} />
+            };
+            html! { <Player {key} panes={Shared(panes.clone())} {lang} start={view.start}
+            packet={view.packet} live={live_shared} {on_settle}
+            control={control_shared} embed={view.embed} {aside} /> }
+        }
+        (None, Err(e)) => html! {
+            <div class="error-banner" role="alert" data-testid="error">
+                <strong>{ Msg::ErrorTitle.text(lang) }</strong>
+                <p>{ e }</p>
+                { ways_back }
             </div>
         },
     };
+    let export_panes = match (&*imported, &*built) {
+        (Some(p), _) | (None, Ok(p)) => Some(Shared(p.clone())),
+        _ => None,
+    };
+    let export_name = if imported.is_some() {
+        "synack-import".to_string()
+    } else {
+        format!("synack-{}", view.scenario.id())
+    };
     html! {
-        <main data-testid="app" data-ready="true" class="shell">
-            <Header lang={*lang} scenario={*scenario} {on_toggle_lang} {on_pick} />
+        <main data-testid="app" data-ready="true"
+              class={classes!("shell", view.embed.then_some("embed"))}>
+            if !view.embed {
+                <Header {lang} scenario={view.scenario} {on_toggle_lang} {on_pick} {share_url}
+                        panes={export_panes} {export_name} {on_import} />
+            }
             { for notice_html }
+            { for param_error }
             { body }
         </main>
     }

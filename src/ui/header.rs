@@ -1,8 +1,13 @@
-//! The page header: name, tagline, scenario picker, language toggle.
+//! The page header: name, tagline, scenario picker, language toggle, share, export, import.
 
+use super::app::{PaneData, Shared};
+use super::export_menu::ExportMenu;
+use super::import::ImportControl;
 use super::scenario_picker::ScenarioPicker;
+use super::share_button::ShareButton;
 use crate::i18n::{Lang, Msg};
 use crate::scenario::ScenarioId;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -11,6 +16,13 @@ pub struct HeaderProps {
     pub scenario: ScenarioId,
     pub on_toggle_lang: Callback<()>,
     pub on_pick: Callback<ScenarioId>,
+    /// The link of the view as shown at the moment of asking.
+    pub share_url: Callback<(), String>,
+    /// What the export menu writes (none while an error is shown).
+    pub panes: Option<Shared<Vec<PaneData>>>,
+    /// File name without extension (`synack-http10-vs-11`).
+    pub export_name: String,
+    pub on_import: Callback<Rc<Vec<PaneData>>>,
 }
 
 #[component]
@@ -32,6 +44,11 @@ pub fn Header(props: &HeaderProps) -> Html {
                     <span lang={lang.other().code()}>{ Msg::OtherLanguage.text(lang) }</span>
                     <span class="sr-only">{ format!(" — {}", Msg::SwitchLanguage.text(lang)) }</span>
                 </button>
+                <ShareButton {lang} url={props.share_url.clone()} />
+                if let Some(panes) = props.panes.clone() {
+                    <ExportMenu {lang} {panes} name={props.export_name.clone()} />
+                }
+                <ImportControl {lang} on_import={props.on_import.clone()} />
             </div>
         </header>
     }

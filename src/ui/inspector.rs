@@ -117,6 +117,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
             Msg::NotDelivered.text(lang)
         ),
     };
+    let udp = pkt.proto == crate::sim::Proto::Udp;
     let rtx = pkt.retransmission.then(|| {
         html! { <span class="marker marker-rtx">{ "⟲ " }{ Msg::Retransmission.text(lang) }</span> }
     });
@@ -154,9 +155,12 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                         aria-label={Msg::CloseInspector.text(lang)}
                         title={Msg::CloseInspector.text(lang)} onclick={close}>{ "×" }</button>
             </div>
-            <p class="insp-label" data-testid="inspector-label">{ seg.label() }</p>
+            <p class="insp-label" data-testid="inspector-label">{ pkt.label() }</p>
             <p class="insp-route">{ route }</p>
             <p class="insp-time">{ timing }{ " " }{ for rtx }{ for lost }</p>
+            if udp {
+                <p class="muted">{ udp_note(lang) }</p>
+            } else {
             <FlagBits flags={seg.flags} {lang} />
             <dl class="fields" data-testid="fields">
                 { row(Msg::SeqNumber, numbers(lang, seg.seq, base_seq(tl, pkt.src, pkt.dst), lane_name(Some(pkt.from_lane)))) }
@@ -166,9 +170,18 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 { row(Msg::MssOption, html! { mss }) }
                 { for seg.flags.urg().then(|| row(Msg::UrgentPointer, html! { seg.urgent })) }
             </dl>
+            }
             <Causes timeline={p.timeline.clone()} packet={p.packet} {lang} />
             <h3>{ Msg::Payload.text(lang) }</h3>
             { payload }
         </section>
+    }
+}
+
+/// A datagram has none of TCP's header fields: say so instead of showing empty ones.
+fn udp_note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "A UDP datagram: source and destination port, length and checksum — no sequence or acknowledgment number, no flags, no window.",
+        Lang::ZhCn => "UDP 数据报：只有源端口、目的端口、长度和校验和——没有序号、确认号、标志位，也没有窗口。",
     }
 }

@@ -169,8 +169,11 @@ pub fn Ladder(props: &LadderProps) -> Html {
         let f = f64::from(v.progress);
         let (xh, yh) = (x1 + (x2 - x1) * f, y1 + (y2 - y1) * f);
         let angle = (y2 - y1).atan2(x2 - x1).to_degrees();
-        let k = kind(p.segment.flags, !p.segment.payload.is_empty());
-        let label = p.segment.label();
+        let k = match p.proto {
+            crate::sim::Proto::Udp => "udp",
+            crate::sim::Proto::Tcp => kind(p.segment.flags, !p.segment.payload.is_empty()),
+        };
+        let label = p.label();
         // The label runs along its arrow, just above it, always reading left to right.
         let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
         let text_angle = if angle.abs() > 90.0 {

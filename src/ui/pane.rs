@@ -5,7 +5,7 @@ use super::ladder::Ladder;
 use super::narration::Narration;
 use super::timescale::TimeScale;
 use crate::i18n::scenarios;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Ui};
 use crate::timeline::{Frame, Timeline};
 use yew::prelude::*;
 
@@ -21,8 +21,14 @@ pub struct PaneProps {
     pub on_inspect: Callback<(usize, usize)>,
 }
 
+/// The title key of a pane read from a capture file.
+pub const IMPORT_TITLE: &str = "import";
+
 /// A pane's title; the key itself if the string table does not know it yet.
 pub fn pane_title(key: &'static str, lang: Lang) -> &'static str {
+    if key == IMPORT_TITLE {
+        return Ui::ImportedPane.text(lang);
+    }
     scenarios::pane_title(key, lang).unwrap_or(key)
 }
 

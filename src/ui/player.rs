@@ -5,6 +5,7 @@ use super::app::{PaneData, Shared};
 use super::clock::use_animation_clock;
 use super::controls::Controls;
 use super::dom;
+use super::embed;
 use super::inspector::Inspector;
 use super::keyboard::use_keyboard;
 use super::metrics::Metrics;
@@ -12,15 +13,51 @@ use super::pane::PaneView;
 use super::state::{Action, Playback};
 use super::state_diagram::StateDiagram;
 use super::timescale::TimeScale;
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{narrate, Lang, Msg};
 use crate::time::SimTime;
 use std::rc::Rc;
 use yew::prelude::*;
+
+/// Where a new player starts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Start {
+    At(SimTime),
+    /// The same relative place along the drawn axis as before (0.0 ..= 1.0).
+    Fraction(f64),
+}
+
+/// What the player shows now, for the link and the share button (written on every render;
+/// reading it never re-renders anything).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Live {
+    pub t: SimTime,
+    pub packet: Option<(usize, usize)>,
+    pub playing: bool,
+    /// Place along the drawn axis, 0.0 ..= 1.0.
+    pub fraction: f64,
+}
+
+pub type Control = std::cell::RefCell<Option<UseReducerDispatcher<Playback>>>;
 
 #[derive(Properties, PartialEq)]
 pub struct PlayerProps {
     pub panes: Shared<Vec<PaneData>>,
     pub lang: Lang,
+    pub start: Start,
+    /// Packet to open in the inspector at the start.
+    #[prop_or_default]
+    pub packet: Option<(usize, usize)>,
+    pub live: Shared<std::cell::RefCell<Live>>,
+    /// Called when the view settles (paused at a new time, another packet picked).
+    pub on_settle: Callback<()>,
+    /// Where the player puts its dispatcher for commands from an embedding page.
+    pub control: Shared<Control>,
+    /// Embedded: ladders, controls and narration only.
+    #[prop_or_default]
+    pub embed: bool,
+    /// Cards shown first beside the panes (the parameter panel).
+    #[prop_or_default]
+    pub aside: Html,
 }
 
 pub fn packet_dom_id(pane: usize, packet: usize) -> String {
@@ -31,6 +68,7 @@ pub fn packet_dom_id(pane: usize, packet: usize) -> String {
 pub fn Player(props: &PlayerProps) -> Html {
     let lang = props.lang;
     let panes = props.panes.clone();
+    let start = props.start;
     let playback = {
         let panes = panes.clone();
         use_reducer(move || {
@@ -46,12 +84,56 @@ pub fn Player(props: &PlayerProps) -> Html {
                 .max()
                 .unwrap_or(SimTime::ZERO);
             let scale = Rc::new(TimeScale::new(panes.iter().map(|p| &*p.timeline.0)));
-            Playback::new(stops.into(), end, scale, !dom::prefers_reduced_motion())
+            // A link to a moment (or a changed parameter) shows that moment, paused.
+            let (t, autoplay) = match start {
+                Start::At(t) if t == SimTime::ZERO => (t, !dom::prefers_reduced_motion()),
+                Start::At(t) => (t.min(end), false),
+                Start::Fraction(f) => {
+                    let pos = f.clamp(0.0, 1.0) * scale.total() as f64;
+                    (scale.time_at(pos).min(end), false)
+                }
+            };
+            let mut pb = Playback::new(stops.into(), end, scale, autoplay);
+            pb.t = t;
+            pb
         })
     };
+    {
+        let (control, d) = (props.control.clone(), playback.dispatcher());
+        use_effect_with((), move |_| {
+            *control.borrow_mut() = Some(d);
+            move || *control.borrow_mut() = None
+        });
+    }
     use_animation_clock(playback.clone());
     use_keyboard(playback.dispatcher());
-    let picked = use_state(|| None::<(usize, usize)>);
+    let picked = {
+        let (first, panes) = (props.packet, panes.clone());
+        use_state(move || {
+            first.filter(|&(p, k)| panes.get(p).is_some_and(|p| k < p.timeline.packets.len()))
+        })
+    };
+    let t = playback.t;
+    let step_no = playback.steps_done();
+    {
+        let total = playback.scale.total().max(1) as f64;
+        *props.live.borrow_mut() = Live {
+            t,
+            packet: *picked,
+            playing: playback.playing,
+            fraction: playback.scale.pos(t) / total,
+        };
+    }
+    // The link follows the view once it settles (not 60 times a second while playing).
+    {
+        let on_settle = props.on_settle.clone();
+        let settled = (!playback.playing).then_some(t);
+        use_effect_with((settled, *picked), move |_| on_settle.emit(()));
+    }
+    {
+        let (panes, lang) = (panes.clone(), lang);
+        use_effect_with(step_no, move |&n| post_step(&panes, n, t, lang));
+    }
     let shown = use_state(|| 0usize);
 
     let act = |a: fn() -> Action| {
@@ -93,7 +175,6 @@ pub fn Player(props: &PlayerProps) -> Html {
         Callback::from(move |i: usize| shown.set(i))
     };
 
-    let t = playback.t;
     let scale = Shared(playback.scale.clone());
     let frames: Vec<_> = panes
         .iter()
@@ -136,7 +217,9 @@ pub fn Player(props: &PlayerProps) -> Html {
                       {on_seek} {on_speed} />
             <div class={classes!("stage", single.then_some("single"))}>
                 <div class={classes!("panes", single.then_some("single"))}>{ for views }</div>
+                if !props.embed {
                 <div class="side">
+                    { props.aside.clone() }
                     { inspector }
                     <StateDiagram timeline={shown_pane.timeline.clone()}
                                   step={frames[shown_i].step}
@@ -144,7 +227,43 @@ pub fn Player(props: &PlayerProps) -> Html {
                                   titles={Rc::new(titles)} shown={shown_i} {on_show} />
                     <Metrics panes={panes.clone()} {lang} />
                 </div>
+                }
             </div>
         </div>
     }
+}
+
+/// Tell an embedding page which step is shown: `index` as the step counter numbers it, `t` in
+/// µs, `narrationKey` (lane role and the state entered, e.g. `client:ESTABLISHED`) and the
+/// narration text of the first pane with a step by then.
+fn post_step(panes: &[PaneData], index: usize, t: SimTime, lang: Lang) {
+    let found = panes.iter().find_map(|p| {
+        let step = p.timeline.frame_at(t).step?;
+        Some((p, step))
+    });
+    let (key, text) = match found {
+        Some((p, i)) => {
+            let step = &p.timeline.steps[i];
+            let role = p
+                .timeline
+                .lanes
+                .get(step.lane)
+                .map_or("host", |l| l.role.key());
+            let key = match step.transitions.last() {
+                Some((_, tr)) => format!("{role}:{}", tr.to),
+                None => role.to_string(),
+            };
+            (key, narrate(&p.timeline, i, lang))
+        }
+        None => ("start".to_string(), Msg::BeforeStart.text(lang).to_string()),
+    };
+    embed::post(
+        "step",
+        &[
+            ("index", (index as f64).into()),
+            ("t", (t.micros() as f64).into()),
+            ("narrationKey", key.into()),
+            ("narration", text.into()),
+        ],
+    );
 }

@@ -26,7 +26,11 @@ pub enum Action {
     /// `ms` of real time passed while playing.
     Tick(f64),
     Toggle,
+    Play,
+    Pause,
     Seek(SimTime),
+    /// Go to step `n` as the step counter numbers them (0 = before the first step).
+    SeekStep(usize),
     SetSpeed(f64),
     StepForward,
     StepBack,
@@ -75,6 +79,16 @@ impl Reducible for Playback {
                 if next.playing && self.t >= self.end {
                     next.t = SimTime::ZERO; // play again from the start
                 }
+            }
+            Action::Play if !self.playing => return self.reduce(Action::Toggle),
+            Action::Pause => next.playing = false,
+            Action::Play => return self,
+            Action::SeekStep(n) => {
+                next.t = match n.checked_sub(1) {
+                    None => SimTime::ZERO,
+                    Some(i) => self.stops.get(i).copied().unwrap_or(self.end),
+                };
+                next.playing = false;
             }
             Action::Seek(t) => {
                 next.t = t.min(self.end);

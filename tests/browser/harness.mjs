@@ -48,6 +48,11 @@ export function testServer() {
   return server;
 }
 
+/** The shared headless Chromium (for tests that need contexts of their own, e.g. two origins). */
+export function testBrowser() {
+  return browser;
+}
+
 /** Starts the test server and Chromium before this file's tests, stops them after. */
 export function useBrowser() {
   before(async () => {
@@ -151,7 +156,8 @@ export async function openApp(
   // Nothing may leave the test server: any other URL is recorded and aborted (never waited for).
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(server.origin + '/')) return route.continue();
+    // Downloads the page makes itself (blob: URLs of its own origin) stay in the browser.
+    if (url.startsWith(server.origin + '/') || url.startsWith(`blob:${server.origin}/`)) return route.continue();
     problems.foreignRequests.push(url);
     return route.abort('blockedbyclient');
   });

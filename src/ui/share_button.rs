@@ -1,0 +1,95 @@
+//! "Share": copy the link of the view as shown. Where the clipboard is refused, the link is
+//! shown selected in a read-only field for copying by hand.
+
+use crate::i18n::{Lang, Ui};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::js_sys::{Function, Reflect};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ShareProps {
+    pub lang: Lang,
+    pub url: Callback<(), String>,
+}
+
+#[derive(Clone, PartialEq)]
+enum Shown {
+    Nothing,
+    Copied,
+    ByHand(String),
+}
+
+/// `navigator.clipboard.writeText(text)`, then `done(true)` or `done(false)`.
+fn copy(text: &str, done: Callback<bool>) {
+    let Some(nav) = web_sys::window().map(|w| w.navigator()) else {
+        return done.emit(false);
+    };
+    // Absent outside secure contexts.
+    let clip = Reflect::get(&nav, &"clipboard".into()).unwrap_or(JsValue::UNDEFINED);
+    if clip.is_undefined() {
+        return done.emit(false);
+    }
+    let promise = clip.unchecked_into::<web_sys::Clipboard>().write_text(text);
+    let then = Reflect::get(&promise, &"then".into()).ok();
+    let (ok, fail) = (done.clone(), done.clone());
+    let ok = Closure::once_into_js(move |_: JsValue| ok.emit(true));
+    let fail = Closure::once_into_js(move |_: JsValue| fail.emit(false));
+    match then.and_then(|f| f.dyn_into::<Function>().ok()) {
+        Some(then) => {
+            let _ = then.call2(&promise, &ok, &fail);
+        }
+        None => done.emit(false),
+    }
+}
+
+#[component]
+pub fn ShareButton(p: &ShareProps) -> Html {
+    let lang = p.lang;
+    let shown = use_state(|| Shown::Nothing);
+    let field = use_node_ref();
+    let onclick = {
+        let (shown, url) = (shown.clone(), p.url.clone());
+        Callback::from(move |_: MouseEvent| {
+            let link = url.emit(());
+            let (shown, link2) = (shown.clone(), link.clone());
+            copy(
+                &link,
+                Callback::from(move |ok| {
+                    shown.set(if ok {
+                        Shown::Copied
+                    } else {
+                        Shown::ByHand(link2.clone())
+                    })
+                }),
+            );
+        })
+    };
+    {
+        let field = field.clone();
+        use_effect_with((*shown).clone(), move |_| {
+            if let Some(input) = field.cast::<HtmlInputElement>() {
+                let _ = input.focus();
+                input.select();
+            }
+        });
+    }
+    let status = match &*shown {
+        Shown::Nothing => html! {},
+        Shown::Copied => html! { { Ui::LinkCopied.text(lang) } },
+        Shown::ByHand(link) => html! {
+            <label>
+                <span class="sr-only">{ Ui::CopyByHand.text(lang) }</span>
+                <input ref={field} type="text" readonly=true value={link.clone()}
+                       data-testid="share-field" class="share-field" />
+            </label>
+        },
+    };
+    html! {
+        <span class="share">
+            <button type="button" data-testid="share" {onclick}>{ Ui::Share.text(lang) }</button>
+            <span role="status" class="share-status" data-testid="share-status">{ status }</span>
+        </span>
+    }
+}
