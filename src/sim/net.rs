@@ -443,6 +443,12 @@ impl Net {
         Ok(())
     }
 
+    /// shutdown(SHUT_WR): no more data from this side; a FIN follows what is queued, and the
+    /// socket can still receive (a half-close). In TCP terms this is the CLOSE call.
+    pub fn shutdown(&mut self, s: SocketId) -> Result<(), SimError> {
+        self.close(s)
+    }
+
     /// abort(): RST and forget the connection (SO_LINGER with zero timeout).
     pub fn abort(&mut self, s: SocketId) -> Result<(), SimError> {
         let now = self.now;

@@ -70,6 +70,8 @@ impl Timeline {
         let mut packet_index: HashMap<usize, usize> = HashMap::new();
         // Highest sequence end seen per direction, for retransmission marking.
         let mut high: HashMap<(SocketAddrV4, SocketAddrV4), crate::tcp::SeqNum> = HashMap::new();
+        let mut synacks: std::collections::HashSet<(SocketAddrV4, SocketAddrV4)> =
+            std::collections::HashSet::new();
         for (trace_idx, p) in trace.packets.iter().enumerate() {
             let Some(&from_lane) = lane_of.get(&p.from) else {
                 continue;
@@ -80,7 +82,11 @@ impl Timeline {
             let end = seg.seq + len;
             let key = (p.src, p.dst);
             let tcp = p.proto == crate::sim::Proto::Tcp;
-            let retransmission = tcp && len > 0 && high.get(&key).is_some_and(|&h| end <= h);
+            // In a simultaneous open the SYN+ACK re-sends the SYN's sequence number, but it is a
+            // new segment (it now acknowledges), not a retransmission of the SYN.
+            let first_synack = seg.flags.syn() && seg.flags.ack() && synacks.insert(key);
+            let retransmission =
+                tcp && len > 0 && !first_synack && high.get(&key).is_some_and(|&h| end <= h);
             if tcp && len > 0 && high.get(&key).is_none_or(|&h| end > h) {
                 high.insert(key, end);
             }
