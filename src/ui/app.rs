@@ -103,7 +103,13 @@ pub fn scenario_title(id: ScenarioId, lang: Lang) -> &'static str {
 type Panes = Rc<Vec<PaneData>>;
 
 fn run(id: ScenarioId, params: &Params, seed: u64) -> Result<Panes, String> {
+    let perf = web_sys::window().and_then(|w| w.performance());
+    let t0 = perf.as_ref().map(|p| p.now());
     let panes = build(id, params, seed).map_err(|e| e.to_string())?;
+    // How long the simulation + timeline rebuild took, for scripts/measure (not shown).
+    if let (Some(p), Some(t0)) = (perf, t0) {
+        dom::mark_build_time(p.now() - t0);
+    }
     Ok(Rc::new(
         panes
             .into_iter()

@@ -148,3 +148,13 @@ pub fn origin_allowed(origin: &str) -> bool {
 pub fn warn(msg: &str) {
     web_sys::console::warn_1(&msg.into());
 }
+
+/// Record the last scenario rebuild's duration (ms) on `<html data-build-ms>`.
+pub fn mark_build_time(ms: f64) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-build-ms", &format!("{ms:.3}"));
+    }
+}

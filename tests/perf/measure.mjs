@@ -48,6 +48,9 @@ const CHROMIUM_ARGS = [
 ];
 const SCENARIO_HASH = 's=http10-vs-11&lang=en';
 const HEAVY_HASH = 's=http10-vs-11&n=20&parallel=1&size=100000&lang=en';
+// Issue 4's slider case: the simulation + timeline rebuild itself must take <= 4 ms.
+const SLIDER_HASH = 's=http10-vs-11&n=100&loss=5&lang=en';
+const SLIDER_BUDGET_MS = 4;
 const FRAME_WINDOW_MS = 10_000;
 const IDLE_WINDOW_MS = 3_000;
 const REBUILD_RUNS = 3;
@@ -641,6 +644,8 @@ async function switchTo(page, hash) {
         toEndFrameMs: tEnd - t1,
         steps: Number(total()),
         packetsAtEnd: packets(),
+        // Set by the app around scenario::build (simulation + timelines), in ms.
+        buildMs: Number(document.documentElement.dataset.buildMs),
       };
     },
     { hash, timeout: WAIT },
@@ -653,14 +658,23 @@ async function measureRebuild() {
     await open(page, SCENARIO_HASH);
     const heavy = [];
     const light = [];
+    const slider = [];
     for (let i = 0; i < REBUILD_RUNS; i++) {
       progress(`timeline rebuild ${i + 1}/${REBUILD_RUNS}`);
       heavy.push(await switchTo(page, HEAVY_HASH));
       light.push(await switchTo(page, SCENARIO_HASH));
+      slider.push(await switchTo(page, SLIDER_HASH));
+      light.push(await switchTo(page, SCENARIO_HASH));
     }
     const summary = (runs) =>
-      Object.fromEntries(['commitMs', 'commitFrameMs', 'firstPacketMs', 'firstPacketFrameMs', 'toEndFrameMs'].map((k) => [k, stats(runs.map((r) => r[k]))]));
+      Object.fromEntries(['buildMs', 'commitMs', 'commitFrameMs', 'firstPacketMs', 'firstPacketFrameMs', 'toEndFrameMs'].map((k) => [k, stats(runs.map((r) => r[k]))]));
+    const sliderBuild = stats(slider.map((r) => r.buildMs));
+    budget(
+      sliderBuild.median != null && sliderBuild.median <= SLIDER_BUDGET_MS,
+      `rebuilding #${SLIDER_HASH} took ${sliderBuild.median} ms (median; budget ${SLIDER_BUDGET_MS} ms)`,
+    );
     return {
+      slider: { hash: `#${SLIDER_HASH}`, steps: slider[0].steps, packetsAtEnd: slider[0].packetsAtEnd, ...summary(slider) },
       heavy: { hash: `#${HEAVY_HASH}`, steps: heavy[0].steps, packetsAtEnd: heavy[0].packetsAtEnd, ...summary(heavy) },
       defaults: { hash: `#${SCENARIO_HASH}`, steps: light[0].steps, packetsAtEnd: light[0].packetsAtEnd, ...summary(light) },
       note:
@@ -801,6 +815,10 @@ function report(r) {
       );
     row(b.heavy);
     row(b.defaults);
+    if (b.slider) {
+      row(b.slider);
+      L.push(`  simulation + timeline build alone (scenario::build, in the page): ${ms(b.slider.buildMs.median)} [${b.slider.buildMs.min}–${b.slider.buildMs.max}] for ${b.slider.hash}, budget ${SLIDER_BUDGET_MS} ms`);
+    }
     L.push(`  (${b.note})`);
   }
   if (r.bench) {
