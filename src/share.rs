@@ -214,7 +214,7 @@ mod tests {
         assert_eq!(v.seed, 1);
         let keys: Vec<&str> = n.iter().map(|x| x.key.as_str()).collect();
         assert_eq!(keys, ["n", "seed", "lang", "t", "pkt", "bogus"]);
-        assert!(n[0].problem.contains("from 1 to 20"), "{}", n[0]);
+        assert!(n[0].problem.contains("from 1 to 100"), "{}", n[0]);
     }
 
     #[test]

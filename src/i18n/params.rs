@@ -25,7 +25,8 @@ pub fn param_label(key: &str, lang: Lang) -> &str {
         "n" => ("Requests", "请求数"),
         "rtt" => ("Round-trip time", "往返时间"),
         "parallel" => ("Parallel connections", "并行连接数"),
-        "slow" => ("Slow responses", "慢响应数"),
+        "slow" => ("Slow resource (its number; 0: none)", "慢资源编号（0 表示没有）"),
+        "loss" => ("Packet loss", "丢包率"),
         "slow_ms" => ("Slow response delay", "慢响应延迟"),
         "clients" => ("Clients", "客户端数"),
         "backlog" => ("Listen backlog", "监听队列长度"),
@@ -93,10 +94,14 @@ pub enum Ui {
     ImportedPane,
     BackToScenario,
     LinkProblems,
+    /// The timing of an imported capture's animation.
+    Timing,
+    TimingReal,
+    TimingEven,
 }
 
 impl Ui {
-    pub const ALL: [Ui; 18] = [
+    pub const ALL: [Ui; 21] = [
         Ui::Parameters,
         Ui::Seed,
         Ui::ResetDefaults,
@@ -115,6 +120,9 @@ impl Ui {
         Ui::ImportedPane,
         Ui::BackToScenario,
         Ui::LinkProblems,
+        Ui::Timing,
+        Ui::TimingReal,
+        Ui::TimingEven,
     ];
 
     pub fn text(self, lang: Lang) -> &'static str {
@@ -149,6 +157,9 @@ impl Ui {
                 "Some values in the link were not usable; their defaults are shown instead:",
                 "链接中有些值无法使用，已改用默认值：",
             ),
+            Ui::Timing => ("Timing", "时间"),
+            Ui::TimingReal => ("real", "真实间隔"),
+            Ui::TimingEven => ("evenly spaced", "均匀间隔"),
         };
         pick(lang, en, zh)
     }
