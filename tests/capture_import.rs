@@ -325,3 +325,99 @@ fn a_capture_animates_as_a_timeline() {
         assert_eq!(f.badges.len(), 2);
     }
 }
+
+/// ~100 MB: a valid pcap header, then `records` repeated until the file reaches `size`.
+fn repeated_records(records: &[u8], size: usize) -> Vec<u8> {
+    let header = &fixture("http10.pcap")[..24];
+    let mut out = Vec::with_capacity(size + records.len());
+    out.extend_from_slice(header);
+    while out.len() < size {
+        out.extend_from_slice(records);
+    }
+    out
+}
+
+#[test]
+fn a_100_mb_capture_of_valid_frames_is_capped_with_a_notice() {
+    const SIZE: usize = 100 << 20;
+    let http10 = fixture("http10.pcap");
+    let big = repeated_records(&http10[24..], SIZE);
+    let copies = (big.len() - 24) / (http10.len() - 24);
+    assert!(
+        copies * 12 > capture::MAX_PACKETS,
+        "the file holds more than the cap"
+    );
+    let imp = capture::read(&big);
+    // Not an error: the cap is a notice, and what was read before it is kept.
+    assert_eq!(imp.error, None);
+    assert_eq!(imp.capture.packets.len(), capture::MAX_PACKETS);
+    match imp.capture.notices[..] {
+        [Notice::PacketCap {
+            kept,
+            at: Position::Byte(b),
+        }] => {
+            assert_eq!(kept, capture::MAX_PACKETS);
+            assert!(b > 24 && (b as usize) < big.len(), "cap at byte {b}");
+        }
+        ref n => panic!("expected one PacketCap notice, got {n:?}"),
+    }
+    assert!(imp.capture.notices[0]
+        .to_string()
+        .contains(&format!("stopped reading after {}", capture::MAX_PACKETS)));
+    // The packets kept are the fixture's, in order.
+    let one = capture::read(&http10).capture.packets;
+    assert_eq!(imp.capture.packets[..12], one[..]);
+    assert_eq!(imp.capture.packets[12].segment, one[0].segment);
+    // Analysis and animation of what was kept; the animation is capped with a notice.
+    let a = capture::analyze(&imp.capture);
+    assert_eq!(a.facts.len(), capture::MAX_PACKETS);
+    let (tl, notices) = capture::to_timeline(&imp.capture, &a, capture::Spacing::Real);
+    assert_eq!(tl.packets.len(), capture::MAX_ANIMATED);
+    assert_eq!(
+        notices,
+        vec![Notice::AnimationCap {
+            shown: capture::MAX_ANIMATED,
+            total: capture::MAX_PACKETS
+        }]
+    );
+}
+
+#[test]
+fn a_100_mb_file_of_garbage_after_valid_frames_keeps_them_and_names_the_byte() {
+    const SIZE: usize = 100 << 20;
+    let http10 = fixture("http10.pcap");
+    let mut big = http10.clone();
+    let garbage_at = big.len();
+    // Deterministic garbage (xorshift), so the result is the same on every run.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    big.reserve(SIZE);
+    while big.len() < SIZE {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        big.extend_from_slice(&x.to_le_bytes());
+    }
+    let imp = capture::read(&big);
+    let e = imp.error.expect("garbage is an error");
+    match e.position() {
+        Position::Byte(b) => assert!(
+            b as usize >= garbage_at && (b as usize) < big.len(),
+            "the error names a byte in the garbage: {e}"
+        ),
+        p => panic!("a byte position, not {p:?}"),
+    }
+    assert!(e.to_string().starts_with("byte "), "{e}");
+    // Everything before the garbage is kept (a garbage record may decode as a skipped frame,
+    // never as a TCP packet of the fixture's connection).
+    let one = capture::read(&http10).capture.packets;
+    assert_eq!(imp.capture.packets[..12], one[..]);
+    assert!(imp.capture.packets.len() <= capture::MAX_PACKETS);
+    assert!(imp.capture.notices.len() <= 1);
+
+    // The same garbage straight after the file header: an error and nothing kept, no panic.
+    let mut bare = http10[..24].to_vec();
+    bare.extend_from_slice(&big[garbage_at..]);
+    let imp = capture::read(&bare);
+    assert!(imp.error.is_some());
+    assert!(imp.capture.packets.len() <= capture::MAX_PACKETS);
+}

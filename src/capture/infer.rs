@@ -104,6 +104,12 @@ impl End {
 struct DirSeq {
     nextseq: Option<SeqNum>,
     nextseq_ns: u64,
+    /// The last ACK number this direction sent, when, and with which window.
+    lastack: Option<SeqNum>,
+    lastack_ns: u64,
+    window: Option<u16>,
+    /// Duplicate ACKs since the last ACK that was not one.
+    dupacks: u32,
 }
 
 struct Conn {
@@ -314,17 +320,39 @@ fn wireshark_analysis(conn: &mut Conn, s: usize, ts: u64, seg: &Segment, len: u3
             }
         }
     }
-    let d = &mut conn.dir[s];
+    let [c_dir, s_dir] = &mut conn.dir;
+    let (d, rev) = if s == 0 {
+        (c_dir, &*s_dir)
+    } else {
+        (s_dir, &*c_dir)
+    };
     let ctl = f.syn() || f.fin();
     let keepalive = len <= 1
         && !f.syn()
         && !f.fin()
         && !f.rst()
         && d.nextseq.is_some_and(|n| seg.seq == n - 1u32);
+    // A duplicate ACK: no data, same window, seq and ack as this direction's last segment.
+    let dupack = len == 0
+        && seg.window != 0
+        && d.window == Some(seg.window)
+        && d.nextseq == Some(seg.seq)
+        && d.lastack == Some(seg.ack)
+        && !f.syn()
+        && !f.fin()
+        && !f.rst();
     let mut rtx = false;
     if !keepalive && (len > 0 || ctl) {
         if let Some(n) = d.nextseq {
-            if seg.seq < n {
+            // A fast retransmission (two or more duplicate ACKs for this very seq, the last
+            // under 20 ms ago) is a retransmission whatever the out-of-order rule says.
+            let fast = seg.seq < n
+                && rev.dupacks >= 2
+                && rev.lastack == Some(seg.seq)
+                && ts.saturating_sub(rev.lastack_ns) < 20_000_000;
+            if fast {
+                rtx = true;
+            } else if seg.seq < n {
                 let thres = conn.first_rtt_ns.filter(|&r| r > 0).unwrap_or(3_000_000);
                 let soon = ts.saturating_sub(d.nextseq_ns) < thres;
                 let ooo = soon && n != seg.seq + seg_len(seg, len);
@@ -340,6 +368,12 @@ fn wireshark_analysis(conn: &mut Conn, s: usize, ts: u64, seg: &Segment, len: u3
     {
         d.nextseq = Some(end);
         d.nextseq_ns = ts;
+    }
+    d.dupacks = if dupack { d.dupacks + 1 } else { 0 };
+    d.window = Some(seg.window);
+    if f.ack() {
+        d.lastack = Some(seg.ack);
+        d.lastack_ns = ts;
     }
     (rtx, keepalive)
 }

@@ -25,7 +25,10 @@ pub fn param_label(key: &str, lang: Lang) -> &str {
         "n" => ("Requests", "请求数"),
         "rtt" => ("Round-trip time", "往返时间"),
         "parallel" => ("Parallel connections", "并行连接数"),
-        "slow" => ("Slow resource (its number; 0: none)", "慢资源编号（0 表示没有）"),
+        "slow" => (
+            "Slow resource (its number; 0: none)",
+            "慢资源编号（0 表示没有）",
+        ),
         "loss" => ("Packet loss", "丢包率"),
         "slow_ms" => ("Slow response delay", "慢响应延迟"),
         "clients" => ("Clients", "客户端数"),

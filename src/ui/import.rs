@@ -7,12 +7,14 @@ use super::app::{PaneData, Shared};
 use super::pane::IMPORT_TITLE;
 use crate::capture::{self, Spacing};
 use crate::i18n::{Lang, Ui};
+use crate::time::SimDuration;
 use gloo_events::{EventListener, EventListenerOptions};
+use std::cell::Cell;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{File, FileReader, HtmlInputElement, ProgressEvent};
+use web_sys::{File, FileReader, HtmlInputElement, HtmlSelectElement, ProgressEvent};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -39,8 +41,19 @@ struct Reading {
     _load: Closure<dyn FnMut()>,
 }
 
+/// The step of evenly spaced timing: every send and every arrival this long after the last.
+const EVEN_STEP: SimDuration = SimDuration::from_millis(100);
+
+fn spacing(even: bool) -> Spacing {
+    if even {
+        Spacing::Even(EVEN_STEP)
+    } else {
+        Spacing::Real
+    }
+}
+
 /// Read, analyse and lay out a capture; `Err` when nothing could be read.
-fn to_panes(bytes: &[u8]) -> Result<(Rc<Vec<PaneData>>, Vec<String>), String> {
+fn to_panes(bytes: &[u8], spacing: Spacing) -> Result<(Rc<Vec<PaneData>>, Vec<String>), String> {
     let import = capture::read(bytes);
     let cap = &import.capture;
     let mut told: Vec<String> = cap.notices.iter().map(|n| n.to_string()).collect();
@@ -54,7 +67,7 @@ fn to_panes(bytes: &[u8]) -> Result<(Rc<Vec<PaneData>>, Vec<String>), String> {
         told.insert(0, e.to_string());
     }
     let analysis = capture::analyze(cap);
-    let (tl, notices) = capture::to_timeline(cap, &analysis, Spacing::Real);
+    let (tl, notices) = capture::to_timeline(cap, &analysis, spacing);
     told.extend(notices.iter().map(|n| n.to_string()));
     let pane = PaneData {
         title: IMPORT_TITLE,
@@ -64,10 +77,20 @@ fn to_panes(bytes: &[u8]) -> Result<(Rc<Vec<PaneData>>, Vec<String>), String> {
     Ok((Rc::new(vec![pane]), told))
 }
 
+/// What the timing toggle needs to lay the last capture out again.
+#[derive(Default)]
+struct Last {
+    /// The bytes of the last capture shown.
+    bytes: Option<Rc<Vec<u8>>>,
+    /// Evenly spaced (`true`) or real timing.
+    even: Cell<bool>,
+}
+
 fn start_reading(
     file: &File,
     status: UseStateSetter<Status>,
     on_import: Callback<Rc<Vec<PaneData>>>,
+    last: Rc<RefCell<Last>>,
 ) -> Option<Reading> {
     let reader = FileReader::new().ok()?;
     let s = status.clone();
@@ -82,8 +105,10 @@ fn start_reading(
             return status.set(Status::Failed("the file could not be read".into()));
         };
         let bytes = web_sys::js_sys::Uint8Array::new(&buf).to_vec();
-        match to_panes(&bytes) {
+        let even = last.borrow().even.get();
+        match to_panes(&bytes, spacing(even)) {
             Ok((panes, told)) => {
+                last.borrow_mut().bytes = Some(Rc::new(bytes));
                 status.set(Status::Done(told));
                 on_import.emit(panes);
             }
@@ -105,11 +130,29 @@ pub fn ImportControl(p: &ImportProps) -> Html {
     let lang = p.lang;
     let status = use_state(|| Status::Idle);
     let reading: Rc<RefCell<Option<Reading>>> = use_mut_ref(|| None);
+    let last: Rc<RefCell<Last>> = use_mut_ref(Last::default);
+    // Mirrors `last.even` so that the toggle re-renders.
+    let even = use_state(|| false);
     let take = {
         let (status, reading, on_import) = (status.setter(), reading.clone(), p.on_import.clone());
+        let last = last.clone();
         Rc::new(move |file: File| {
             status.set(Status::Reading(0));
-            *reading.borrow_mut() = start_reading(&file, status.clone(), on_import.clone());
+            *reading.borrow_mut() =
+                start_reading(&file, status.clone(), on_import.clone(), last.clone());
+        })
+    };
+    // Lay the last capture out again with the other timing.
+    let on_timing = {
+        let (last, even, on_import) = (last.clone(), even.setter(), p.on_import.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value() == "even";
+            last.borrow().even.set(v);
+            even.set(v);
+            let bytes = last.borrow().bytes.clone();
+            if let Some(Ok((panes, _))) = bytes.map(|b| to_panes(&b, spacing(v))) {
+                on_import.emit(panes);
+            }
         })
     };
     let onchange = {
@@ -166,6 +209,17 @@ pub fn ImportControl(p: &ImportProps) -> Html {
             </div>
         },
     };
+    let timing = matches!(&*status, Status::Done(_)).then(|| {
+        html! {
+            <label class="timing">
+                <span>{ Ui::Timing.text(lang) }</span>
+                <select data-testid="import-timing" onchange={on_timing}>
+                    <option value="real" selected={!*even}>{ Ui::TimingReal.text(lang) }</option>
+                    <option value="even" selected={*even}>{ Ui::TimingEven.text(lang) }</option>
+                </select>
+            </label>
+        }
+    });
     html! {
         <div class="import">
             <label class="file">
@@ -174,6 +228,7 @@ pub fn ImportControl(p: &ImportProps) -> Html {
                        accept=".pcap,.pcapng,.cap,.txt,application/vnd.tcpdump.pcap"
                        title={Ui::ImportHint.text(lang)} />
             </label>
+            { timing }
             { shown }
         </div>
     }

@@ -411,3 +411,51 @@ test('import: pcap fixtures animate with inferred states; garbage and truncated 
   assert.ok((await readState(page)).packets > 0, 'a dropped tcpdump text file is animated');
   assertClean();
 });
+
+test('import: timing of a capture switches between real and evenly spaced', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { page, assertClean } = await openApp(t, { hash: 's=handshake&lang=en', reducedMotion: 'reduce' });
+  await page.setInputFiles('[data-testid=import-file]', path.join(FIXTURES, 'http10.pcap'));
+  await page.locator('[data-testid=back-to-scenario]').waitFor();
+  const timing = page.locator('[data-testid=import-timing]');
+  await timing.waitFor();
+  assert.equal(await timing.inputValue(), 'real', 'real timing by default');
+  // The scrubber's ticks: one per step, at `left: P%` of the drawn axis.
+  const ticks = () => page.evaluate(() => [...document.querySelectorAll('.controls .ticks .tick')]
+    .map((e) => parseFloat(/left:\s*([\d.]+)%/.exec(e.getAttribute('style'))?.[1] ?? 'NaN')));
+  const gaps = (xs) => xs.slice(1).map((x, i) => x - xs[i]);
+  const real = await ticks();
+  // http10.pcap: 12 packets, each sent and delivered, so 24 steps.
+  assert.equal(real.length, 24, `ticks with real timing: ${real}`);
+  assert.ok(real.every(Number.isFinite));
+  const realGaps = gaps(real);
+  assert.ok(Math.max(...realGaps) - Math.min(...realGaps) > 1, `real timing is uneven: ${realGaps}`);
+
+  const styles = () => page.evaluate(() => [...document.querySelectorAll('.controls .ticks .tick')]
+    .map((e) => e.getAttribute('style')).join());
+  const realStyles = await styles();
+  await timing.selectOption('even');
+  await page.waitForFunction((before) => {
+    const now = [...document.querySelectorAll('.controls .ticks .tick')].map((e) => e.getAttribute('style'));
+    return now.length > 0 && now.join() !== before;
+  }, realStyles, { timeout: UI_TIMEOUT });
+  const even = await ticks();
+  assert.equal(even.length, 24, `ticks when evenly spaced: ${even}`);
+  assert.equal(even[0], 0);
+  assert.equal(even[even.length - 1], 100);
+  const step = 100 / (even.length - 1);
+  for (const [i, x] of even.entries()) {
+    assert.ok(Math.abs(x - i * step) < 0.01, `tick ${i} at ${x}%, expected ${(i * step).toFixed(3)}%: ${even}`);
+  }
+  assert.equal(await timing.inputValue(), 'even');
+  // The same capture, the same ending.
+  await page.click('[data-testid=to-end]');
+  await waitForState(page, { packets: 12, client: 'TIME-WAIT', server: 'CLOSED' }, 'http10.pcap evenly spaced, at its end');
+
+  // And back to real timing.
+  await timing.selectOption('real');
+  await page.waitForFunction((want) => [...document.querySelectorAll('.controls .ticks .tick')]
+    .map((e) => e.getAttribute('style')).join() === want, realStyles, { timeout: UI_TIMEOUT });
+  assert.deepEqual(await ticks(), real, 'real timing again');
+  await audit(page, 'import timing toggle');
+  assertClean();
+});
