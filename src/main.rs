@@ -33,6 +33,10 @@ mod cli {
         pub error: Option<String>,
     }
 
+    fn scenario_ids() -> String {
+        ScenarioId::ALL.map(|i| i.id()).join(", ")
+    }
+
     fn fail(e: impl ToString) -> Output {
         Output {
             stdout: Vec::new(),
@@ -45,6 +49,11 @@ mod cli {
             Some("ladder") => ladder(&args[1..]),
             Some("export") => export(&args[1..]),
             Some("import") => import(&args[1..]),
+            // Asked for help: usage on stdout, success.
+            Some("-h" | "--help" | "help") => Output {
+                stdout: format!("{USAGE}\n\nscenarios: {}\n", scenario_ids()).into_bytes(),
+                error: None,
+            },
             _ => fail(USAGE),
         }
     }

@@ -121,3 +121,17 @@ fn ladder_subcommand_still_works() {
     assert_eq!(code, 0);
     assert!(String::from_utf8(out).unwrap().contains("lane 0"));
 }
+
+#[test]
+fn help_prints_usage_and_succeeds() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_synack"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("usage: synack") && text.contains("tcp-vs-udp"),
+        "{text}"
+    );
+}
