@@ -29,8 +29,9 @@ fn bulk(bytes: usize) -> usize {
     net.connect(k, SocketAddrV4::new(S, 80)).unwrap();
     let data = vec![7u8; bytes];
     let mut server = None;
-    while let Some(ns) = net.step() {
-        for n in ns {
+    let mut ns = Vec::new();
+    while net.step_into(&mut ns) {
+        for &n in &ns {
             match (n.socket, n.event) {
                 (Some(x), SockEvent::Tcp(TcpEvent::Connected)) if x == k => {
                     net.send(k, &data).unwrap();
@@ -69,8 +70,9 @@ fn short_connections(n: usize) -> usize {
     for i in 0..n {
         net.wake_at(SimTime(i as u64 * 1_000), i as u64);
     }
-    while let Some(ns) = net.step() {
-        for n in ns {
+    let mut ns = Vec::new();
+    while net.step_into(&mut ns) {
+        for &n in &ns {
             match (n.socket, n.event) {
                 (None, SockEvent::Wake(_)) => {
                     let k = net.socket(c);

@@ -171,6 +171,8 @@ pub struct Net {
     /// Reused buffers for what a TCB reports after each call.
     scratch_transitions: Vec<Transition>,
     scratch_events: Vec<TcpEvent>,
+    /// Reused buffer for the segments a TCB produces in one call.
+    scratch_segments: Vec<Segment>,
     middlebox: Option<(HostId, Middlebox)>,
     mb_keys: Vec<ConnKey>,
 }
@@ -197,6 +199,7 @@ impl Net {
             wake_tokens: Vec::new(),
             scratch_transitions: Vec::new(),
             scratch_events: Vec::new(),
+            scratch_segments: Vec::new(),
             middlebox: None,
             mb_keys: Vec::new(),
         }
@@ -488,15 +491,27 @@ impl Net {
 
     /// Run one scheduled event; return what the applications must hear. `None` when idle.
     pub fn step(&mut self) -> Option<Vec<Notification>> {
-        let next = self.queue.pop()?;
+        let mut out = Vec::new();
+        self.step_into(&mut out).then_some(out)
+    }
+
+    /// [`Net::step`] into `out` (cleared first), so a loop can reuse one buffer; `false`
+    /// when idle (and `out` is left empty).
+    pub fn step_into(&mut self, out: &mut Vec<Notification>) -> bool {
+        out.clear();
+        let Some(next) = self.queue.pop() else {
+            return false;
+        };
         self.now = next.at;
         match Ev::unpack(next.ev) {
             Ev::Deliver(id) => self.deliver(id),
             Ev::Timer(s) => {
                 if self.sockets[s.0].timer_at == Some(next.at) {
                     self.sockets[s.0].timer_at = None;
-                    let out = self.sockets[s.0].tcb.on_timer(self.now);
-                    self.emit(s, out);
+                    let mut out = std::mem::take(&mut self.scratch_segments);
+                    self.sockets[s.0].tcb.on_timer_into(self.now, &mut out);
+                    self.emit_from(s, &mut out);
+                    self.scratch_segments = out;
                     self.after_tcb(s);
                 }
             }
@@ -516,7 +531,8 @@ impl Net {
                 event: SockEvent::Wake(self.wake_tokens[i]),
             }),
         }
-        Some(std::mem::take(&mut self.pending))
+        out.append(&mut self.pending);
+        true
     }
 
     /// Run until nothing is scheduled before `until` (events at `until` are not run).
@@ -537,15 +553,21 @@ impl Net {
     }
 
     /// Send what a TCB produced onto the link.
-    fn emit(&mut self, s: SocketId, segs: Vec<Segment>) {
+    fn emit(&mut self, s: SocketId, mut segs: Vec<Segment>) {
+        self.emit_from(s, &mut segs);
+    }
+
+    /// [`Net::emit`] draining `segs`, whose allocation the caller keeps for the next call.
+    fn emit_from(&mut self, s: SocketId, segs: &mut Vec<Segment>) {
         let (host, local, remote) = {
             let k = &self.sockets[s.0];
             (k.host, k.local, k.remote)
         };
         let (Some(src), Some(dst)) = (local, remote) else {
+            segs.clear();
             return;
         };
-        for seg in segs {
+        for seg in segs.drain(..) {
             self.transmit(host, src, dst, seg);
         }
     }
@@ -795,8 +817,12 @@ impl Net {
 
     fn deliver_segment(&mut self, to: HostId, src: SocketAddrV4, dst: SocketAddrV4, seg: &Segment) {
         if let Some(&s) = self.connected.get(&conn(dst, src)) {
-            let out = self.sockets[s.0].tcb.on_segment(self.now, seg);
-            self.emit(s, out);
+            let mut out = std::mem::take(&mut self.scratch_segments);
+            self.sockets[s.0]
+                .tcb
+                .on_segment_into(self.now, seg, &mut out);
+            self.emit_from(s, &mut out);
+            self.scratch_segments = out;
             self.after_tcb(s);
             return;
         }
@@ -835,8 +861,12 @@ impl Net {
         self.trace.sockets[c.0].local = Some(dst);
         self.trace.sockets[c.0].remote = Some(src);
         self.connected.insert(conn(dst, src), c);
-        let out = self.sockets[c.0].tcb.on_segment(self.now, syn);
-        self.emit(c, out);
+        let mut out = std::mem::take(&mut self.scratch_segments);
+        self.sockets[c.0]
+            .tcb
+            .on_segment_into(self.now, syn, &mut out);
+        self.emit_from(c, &mut out);
+        self.scratch_segments = out;
         self.after_tcb(c);
     }
 

@@ -27,7 +27,17 @@ pub(super) struct Entry {
 #[derive(Clone, Debug, Default)]
 pub(super) struct EventQueue {
     lanes: Vec<VecDeque<Entry>>,
+    /// Per lane: [`key`] of its head (`u128::MAX` when empty), so a pop compares plain words.
+    heads: [u128; LANES],
+    /// Per lane: time of its last entry (meaningful only while the lane is not empty).
+    backs: [SimTime; LANES],
     heap: BinaryHeap<Reverse<Entry>>,
+}
+
+/// (time, insertion number) as one number with the same order.
+#[inline]
+fn key(e: &Entry) -> u128 {
+    (u128::from(e.at.0) << 64) | u128::from(e.order)
 }
 
 impl EventQueue {
@@ -37,50 +47,70 @@ impl EventQueue {
         // stream keeps its own lane; an empty lane only when none fits.
         let mut best: Option<(usize, SimTime)> = None;
         let mut empty = None;
-        for (i, lane) in self.lanes.iter().enumerate() {
-            match lane.back() {
-                Some(b) if b.at <= e.at => {
-                    if best.is_none_or(|(_, at)| b.at > at) {
-                        best = Some((i, b.at));
-                    }
-                }
-                Some(_) => {}
-                None => {
-                    empty.get_or_insert(i);
-                }
+        let n = self.lanes.len();
+        for i in 0..n {
+            if self.heads[i] == u128::MAX {
+                empty.get_or_insert(i);
+                continue;
+            }
+            let b = self.backs[i];
+            if b <= e.at && best.is_none_or(|(_, at)| b > at) {
+                best = Some((i, b));
             }
         }
-        match best.map(|(i, _)| i).or(empty) {
-            Some(i) => self.lanes[i].push_back(e),
-            None if self.lanes.len() < LANES => self.lanes.push(VecDeque::from([e])),
-            None => self.heap.push(Reverse(e)),
+        let i = match best.map(|(i, _)| i).or(empty) {
+            Some(i) => i,
+            None if n < LANES => {
+                self.lanes.push(VecDeque::new());
+                self.heads[n] = u128::MAX;
+                n
+            }
+            None => {
+                self.heap.push(Reverse(e));
+                return;
+            }
+        };
+        if self.heads[i] == u128::MAX {
+            self.heads[i] = key(&e);
         }
+        self.backs[i] = e.at;
+        self.lanes[i].push_back(e);
     }
 
-    /// Where the smallest entry is: a lane's head (`Some(i)`) or the heap's top (`None`).
-    fn min(&self) -> Option<(Option<usize>, Entry)> {
-        let mut min = self.heap.peek().map(|Reverse(e)| (None, *e));
-        for (i, lane) in self.lanes.iter().enumerate() {
-            if let Some(&e) = lane.front() {
-                if min.is_none_or(|(_, m)| (e.at, e.order) < (m.at, m.order)) {
-                    min = Some((Some(i), e));
-                }
+    /// Where the smallest entry is: a lane (`Some(i)`) or the heap's top (`None`).
+    #[inline]
+    fn min(&self) -> Option<Option<usize>> {
+        let mut best = u128::MAX;
+        let mut at = None;
+        for (i, &h) in self.heads[..self.lanes.len()].iter().enumerate() {
+            if h < best {
+                best = h;
+                at = Some(i);
             }
         }
-        min
+        match self.heap.peek() {
+            Some(Reverse(e)) if key(e) < best => Some(None),
+            _ => at.map(Some),
+        }
     }
 
     pub fn pop(&mut self) -> Option<Entry> {
-        let (from, e) = self.min()?;
-        match from {
-            Some(i) => self.lanes[i].pop_front(),
+        match self.min()? {
+            Some(i) => {
+                let lane = &mut self.lanes[i];
+                let e = lane.pop_front();
+                self.heads[i] = lane.front().map_or(u128::MAX, key);
+                e
+            }
             None => self.heap.pop().map(|Reverse(e)| e),
-        };
-        Some(e)
+        }
     }
 
     pub fn peek_at(&self) -> Option<SimTime> {
-        self.min().map(|(_, e)| e.at)
+        match self.min()? {
+            Some(i) => self.lanes[i].front().map(|e| e.at),
+            None => self.heap.peek().map(|Reverse(e)| e.at),
+        }
     }
 }
 

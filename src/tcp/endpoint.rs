@@ -572,6 +572,13 @@ impl Endpoint {
 
     /// SEGMENT ARRIVES: process `seg`, return what to send in reply.
     pub fn on_segment(&mut self, now: SimTime, seg: &Segment) -> Vec<Segment> {
+        let mut out = Vec::new();
+        self.on_segment_into(now, seg, &mut out);
+        out
+    }
+
+    /// [`Endpoint::on_segment`], appending what to send to `out` (no allocation of its own).
+    pub fn on_segment_into(&mut self, now: SimTime, seg: &Segment, out: &mut Vec<Segment>) {
         let cause = Cause::Segment {
             flags: seg.flags,
             seq: seg.seq,
@@ -579,28 +586,35 @@ impl Endpoint {
         };
         match self.state {
             // §3.10.7.1: no TCB — answer anything but RST with RST.
-            State::Closed => reset_for_unknown(seg).into_iter().collect(),
-            State::Listen => self.on_segment_listen(now, seg, cause),
-            State::SynSent => self.on_segment_syn_sent(now, seg, cause),
-            _ => self.on_segment_synchronized(now, seg, cause),
+            State::Closed => out.extend(reset_for_unknown(seg)),
+            State::Listen => self.on_segment_listen(now, seg, cause, out),
+            State::SynSent => self.on_segment_syn_sent(now, seg, cause, out),
+            _ => self.on_segment_synchronized(now, seg, cause, out),
         }
     }
 
     /// §3.10.7.2 LISTEN.
-    fn on_segment_listen(&mut self, now: SimTime, seg: &Segment, cause: Cause) -> Vec<Segment> {
+    fn on_segment_listen(
+        &mut self,
+        now: SimTime,
+        seg: &Segment,
+        cause: Cause,
+        out: &mut Vec<Segment>,
+    ) {
         // "An incoming RST should be ignored."
         if seg.flags.rst() {
-            return Vec::new();
+            return;
         }
         // "Any acknowledgment is bad if it arrives on a connection still in the LISTEN
         // state. An acceptable reset segment should be formed for any arriving ACK-bearing
         // segment": <SEQ=SEG.ACK><CTL=RST>.
         if seg.flags.ack() {
-            return reset_for_unknown(seg).into_iter().collect();
+            out.extend(reset_for_unknown(seg));
+            return;
         }
         // Fourth: "Drop the segment and return."
         if !seg.flags.syn() {
-            return Vec::new();
+            return;
         }
         // A TCB that came back to LISTEN forgets its last attempt.
         self.reset_tcb();
@@ -624,17 +638,24 @@ impl Endpoint {
         self.arm_retransmit(now);
         // NOTE: text or FIN on the SYN "should be queued for processing later"; we drop it and
         // acknowledge only the SYN, so the peer sends it again (rare without TCP Fast Open).
-        vec![self.syn_segment()]
+        out.push(self.syn_segment());
     }
 
     /// §3.10.7.3 SYN-SENT.
-    fn on_segment_syn_sent(&mut self, now: SimTime, seg: &Segment, cause: Cause) -> Vec<Segment> {
+    fn on_segment_syn_sent(
+        &mut self,
+        now: SimTime,
+        seg: &Segment,
+        cause: Cause,
+        out: &mut Vec<Segment>,
+    ) {
         // First, check the ACK bit: unacceptable if SEG.ACK =< ISS or SEG.ACK > SND.NXT.
         if seg.flags.ack() && (seg.ack <= self.iss || seg.ack > self.snd_nxt) {
             if seg.flags.rst() {
-                return Vec::new();
+                return;
             }
-            return vec![self.segment(Flags::RST, seg.ack, Vec::new())];
+            out.push(self.segment(Flags::RST, seg.ack, Vec::new()));
+            return;
         }
         // Second, the RST bit: with an acceptable ACK, "error: connection reset" (refused).
         if seg.flags.rst() {
@@ -643,11 +664,11 @@ impl Endpoint {
                 self.send_buf.clear();
                 self.set_state(now, State::Closed, cause);
             }
-            return Vec::new();
+            return;
         }
         // Fifth: "If neither of the SYN or RST bits is set, then drop the segment".
         if !seg.flags.syn() {
-            return Vec::new();
+            return;
         }
         // Fourth, the SYN bit.
         self.irs = seg.seq;
@@ -678,16 +699,15 @@ impl Endpoint {
             // "form an ACK segment <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> and send it", built after
             // the text so that one ACK covers SYN, text and FIN ("Some TCP implementations
             // suppress sending this segment when the received segment contains data").
-            let mut out = vec![self.ack_now()];
-            out.extend(self.output(now));
-            out
+            out.push(self.ack_now());
+            self.output_into(now, out);
         } else {
             // Simultaneous open: "enter SYN-RECEIVED, form a SYN,ACK segment
             // <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> and send it."
             self.set_state(now, State::SynReceived, cause);
             self.rtt_probe = None;
             self.arm_retransmit(now);
-            vec![self.syn_segment()]
+            out.push(self.syn_segment());
         }
     }
 
@@ -697,7 +717,8 @@ impl Endpoint {
         now: SimTime,
         seg: &Segment,
         cause: Cause,
-    ) -> Vec<Segment> {
+        out: &mut Vec<Segment>,
+    ) {
         // NOTE: a repeated SYN in SYN-RECEIVED means our SYN+ACK was lost. The RFC's first
         // check would answer it with a bare ACK, which a peer in SYN-SENT drops; like Linux we
         // answer with the SYN+ACK again.
@@ -706,7 +727,8 @@ impl Endpoint {
             && !seg.flags.ack()
             && seg.seq == self.irs
         {
-            return vec![self.syn_segment()];
+            out.push(self.syn_segment());
+            return;
         }
         // Simultaneous open (Figure 8, line 6): the peer's SYN+ACK repeats the SYN we already
         // hold. "Trimming off any portions that lie outside the window (including SYN and FIN)"
@@ -736,7 +758,7 @@ impl Endpoint {
                 text_fits = false;
             } else {
                 if seg.flags.rst() {
-                    return Vec::new();
+                    return;
                 }
                 // TIME-WAIT: "The only thing that can arrive in this state is a retransmission
                 // of the remote FIN. Acknowledge it, and restart the 2 MSL timeout."
@@ -747,7 +769,8 @@ impl Endpoint {
                     self.time_wait_until = Some(now + self.time_wait_length());
                 }
                 // "an acknowledgment should be sent in reply ... drop the unacceptable segment"
-                return vec![self.ack_now()];
+                out.push(self.ack_now());
+                return;
             }
         }
         self.note_activity(now);
@@ -755,7 +778,9 @@ impl Endpoint {
         // Second, the RST bit (with RFC 5961 §3.2's exact-match rule adopted by RFC 9293).
         if seg.flags.rst() {
             if seg.seq != self.rcv_nxt {
-                return vec![self.ack_now()]; // challenge ACK
+                // A challenge ACK.
+                out.push(self.ack_now());
+                return;
             }
             match self.state {
                 State::SynReceived if self.passive => {
@@ -779,7 +804,7 @@ impl Endpoint {
                 // CLOSING, LAST-ACK, TIME-WAIT: "enter the CLOSED state, delete the TCB".
                 _ => self.set_state(now, State::Closed, cause),
             }
-            return Vec::new();
+            return;
         }
 
         // Fourth, the SYN bit.
@@ -791,17 +816,17 @@ impl Endpoint {
                 self.fin_queued = false;
                 self.remote_port = self.listen_remote_port;
                 self.set_state(now, State::Listen, cause);
-                return Vec::new();
+                return;
             }
             // RFC 5961 §4: in a synchronized state a SYN gets a challenge ACK.
-            return vec![self.ack_now()];
+            out.push(self.ack_now());
+            return;
         }
 
         // Fifth, the ACK field.
         if !seg.flags.ack() {
-            return Vec::new();
+            return;
         }
-        let mut out = Vec::new();
         if self.state == State::SynReceived {
             if self.snd_una < seg.ack && seg.ack <= self.snd_nxt {
                 self.snd_wnd = u32::from(seg.window);
@@ -816,12 +841,14 @@ impl Endpoint {
                 }
             } else {
                 // "form a reset segment <SEQ=SEG.ACK><CTL=RST> and send it"
-                return vec![self.segment(Flags::RST, seg.ack, Vec::new())];
+                out.push(self.segment(Flags::RST, seg.ack, Vec::new()));
+                return;
             }
         }
         if seg.ack > self.snd_nxt {
             // "If the ACK acks something not yet sent ... send an ACK, drop the segment."
-            return vec![self.ack_now()];
+            out.push(self.ack_now());
+            return;
         }
         if self.snd_una < seg.ack {
             self.snd_una = seg.ack;
@@ -859,13 +886,13 @@ impl Endpoint {
             State::Closing if self.our_fin_acked() => {
                 // "if the ACK acknowledges our FIN, then enter the TIME-WAIT state"
                 self.set_state(now, State::TimeWait, cause);
-                return out;
+                return;
             }
             State::LastAck if self.our_fin_acked() => {
                 // "If our FIN is now acknowledged, delete the TCB, enter the CLOSED state."
                 self.events.push(TcpEvent::Closed);
                 self.set_state(now, State::Closed, cause);
-                return out;
+                return;
             }
             _ => {}
         }
@@ -886,12 +913,11 @@ impl Endpoint {
         }
         // "This acknowledgment should be piggybacked on a segment being transmitted if
         // possible": data leaving now carries RCV.NXT, so a bare ACK is sent only without it.
-        let data = self.output(now);
-        if need_ack && data.is_empty() {
+        let start = out.len();
+        self.output_into(now, out);
+        if need_ack && out.len() == start {
             out.push(self.ack_now());
         }
-        out.extend(data);
-        out
     }
 
     fn our_fin_acked(&self) -> bool {
@@ -1110,6 +1136,13 @@ impl Endpoint {
     /// Send what the window allows: new data in MSS pieces, then the FIN once all data left.
     fn output(&mut self, now: SimTime) -> Vec<Segment> {
         let mut out = Vec::new();
+        self.output_into(now, &mut out);
+        out
+    }
+
+    /// [`Endpoint::output`], appending to `out`.
+    fn output_into(&mut self, now: SimTime, out: &mut Vec<Segment>) {
+        let start = out.len();
         // CLOSING is here too: a FIN from the peer can arrive while our data and FIN still wait
         // for window in FIN-WAIT-1.
         let can_send = matches!(
@@ -1121,7 +1154,7 @@ impl Endpoint {
                 | State::LastAck
         );
         if !can_send || self.fin_seq.is_some() {
-            return out;
+            return;
         }
         if self.snd_wnd > 0 && self.persist_at.is_some() {
             // The window opened: stop probing. A probe octet not yet acknowledged is now
@@ -1173,12 +1206,11 @@ impl Endpoint {
         {
             self.persist_at = Some(now + self.persist_interval());
         }
-        if !out.is_empty() {
+        if out.len() > start {
             // Every segment we send carries our latest ACK, so no ACK is owed any more.
             self.delayed_ack_at = None;
             self.unacked_rcvd = 0;
         }
-        out
     }
 
     /// `len` bytes of the send queue from `offset`, at their sequence number: PSH on the piece
@@ -1316,13 +1348,19 @@ impl Endpoint {
     /// TIMEOUT: handle every timer that is due at `now`.
     pub fn on_timer(&mut self, now: SimTime) -> Vec<Segment> {
         let mut out = Vec::new();
+        self.on_timer_into(now, &mut out);
+        out
+    }
+
+    /// [`Endpoint::on_timer`], appending what to send to `out`.
+    pub fn on_timer_into(&mut self, now: SimTime, out: &mut Vec<Segment>) {
         if self.time_wait_until.is_some_and(|t| t <= now) {
             // "If the time-wait timeout expires on a connection, delete the TCB, enter the
             // CLOSED state, and return."
             self.time_wait_until = None;
             self.set_state(now, State::Closed, Cause::Timer(TimerKind::TimeWait));
             self.events.push(TcpEvent::Closed);
-            return out;
+            return;
         }
         if self.retransmit_at.is_some_and(|t| t <= now) {
             let limit = match self.state {
@@ -1333,7 +1371,7 @@ impl Endpoint {
                 self.events.push(TcpEvent::TimedOut);
                 self.send_buf.clear();
                 self.set_state(now, State::Closed, Cause::GaveUp);
-                return out;
+                return;
             }
             self.retries += 1;
             self.rto.on_timeout();
@@ -1353,7 +1391,7 @@ impl Endpoint {
                     self.events.push(TcpEvent::TimedOut);
                     self.send_buf.clear();
                     self.set_state(now, State::Closed, Cause::GaveUp);
-                    return out;
+                    return;
                 }
                 self.keepalive_probes += 1;
                 self.keepalive_at = Some(now + k.interval);
@@ -1369,7 +1407,6 @@ impl Endpoint {
                 self.persist_at = Some(now + self.persist_interval());
             }
         }
-        out
     }
 
     /// How many keep-alive probes are unanswered.
