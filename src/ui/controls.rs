@@ -1,6 +1,7 @@
 //! Playback controls: play/pause, step, restart, end, scrubber with event ticks, speed.
 
 use super::app::Shared;
+use super::dom::StyledSpan;
 use super::icons;
 use super::state::SPEEDS;
 use super::timescale::TimeScale;
@@ -57,7 +58,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
     let end = p.scale.total().max(1);
     let ticks = p.stops.iter().map(|s| {
         let pct = p.scale.pos(*s) * 100.0 / end as f64;
-        html! { <span class="tick" style={format!("left:{pct:.3}%")}></span> }
+        html! { <StyledSpan class="tick" css={format!("left:{pct:.3}%")} /> }
     });
     let (play_label, play_icon) = if p.playing {
         (Msg::Pause.text(lang), icons::pause())

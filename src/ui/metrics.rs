@@ -2,6 +2,7 @@
 //! bar scaled to the largest of its row, so panes compare at a glance.
 
 use super::app::{PaneData, Shared};
+use super::dom::StyledSpan;
 use super::pane::pane_title;
 use crate::i18n::scenarios::metric_name;
 use crate::i18n::{Lang, Msg};
@@ -46,9 +47,8 @@ pub fn Metrics(p: &MetricsProps) -> Html {
                 <td>
                     <span class="num">{ v.to_string() }</span>
                     { for bars.then(|| html! {
-                        <span class="bar" aria-hidden="true"
-                              style={format!("width:{:.1}%", magnitude(v) as f64 * 100.0 / max as f64)}>
-                        </span>
+                        <StyledSpan class="bar"
+                              css={format!("width:{:.1}%", magnitude(v) as f64 * 100.0 / max as f64)} />
                     }) }
                 </td>
             },
