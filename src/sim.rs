@@ -12,6 +12,7 @@ mod net;
 mod queue;
 mod rng;
 mod trace;
+pub mod workloads;
 
 pub use link::{DropRule, LinkConfig};
 pub use middlebox::{conn_key, ConnKey, MiddleboxConfig, MiddleboxEvent, OnUnknown};

@@ -219,3 +219,23 @@ export async function pause(page) {
   }
 }
 
+
+const AXE = path.join(repoRoot, 'node_modules/axe-core/axe.min.js');
+
+/** Runs axe-core on the page; fails listing every violation with its nodes. */
+export async function audit(page, what) {
+  if ((await page.evaluate(() => typeof window.axe)) === 'undefined') {
+    // Evaluated through DevTools, not as an inline <script>: the page's CSP stays enforced.
+    await page.evaluate(fs.readFileSync(AXE, 'utf8'));
+  }
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`),
+    }));
+  });
+  assert.deepEqual(result, [], `axe-core violations (${what}):\n${JSON.stringify(result, null, 2)}`);
+}

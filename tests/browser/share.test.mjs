@@ -8,14 +8,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  useBrowser, testBrowser, testServer, openApp, readState, waitForState, parseCounter, pause, sleep,
+  useBrowser, testBrowser, testServer, openApp, readState, waitForState, parseCounter, pause, sleep, audit,
   repoRoot, TEST_TIMEOUT, TIMEOUT, UI_TIMEOUT,
 } from './harness.mjs';
 import { start, defaultDist } from './server.mjs';
 
 useBrowser();
 
-const AXE = path.join(repoRoot, 'node_modules/axe-core/axe.min.js');
 const FIXTURES = path.join(repoRoot, 'tests/fixtures/capture');
 
 // A second origin (same files, another port): its pages may read events but not control.
@@ -27,21 +26,6 @@ after(async () => {
   await other?.close();
 });
 
-async function audit(page, what) {
-  if ((await page.evaluate(() => typeof window.axe)) === 'undefined') {
-    // Evaluated through DevTools, not as an inline <script>: the page's CSP stays enforced.
-    await page.evaluate(fs.readFileSync(AXE, 'utf8'));
-  }
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`),
-    }));
-  });
-  assert.deepEqual(result, [], `axe-core violations (${what}):\n${JSON.stringify(result, null, 2)}`);
-}
 
 /** What a link must reproduce: the harness's reading plus the inspector and the parameters. */
 async function snapshot(page) {

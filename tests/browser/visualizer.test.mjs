@@ -8,13 +8,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  useBrowser, openApp, readState, waitForState, parseCounter, pause, sleep, repoRoot,
+  useBrowser, openApp, readState, waitForState, parseCounter, pause, sleep, repoRoot, audit,
   TEST_TIMEOUT, TIMEOUT, SHOTS, CLIENT_ADDR, SERVER_ADDR, CJK,
 } from './harness.mjs';
 
 useBrowser();
 
-const AXE = path.join(repoRoot, 'node_modules/axe-core/axe.min.js');
 const LONG_TIMEOUT = 240_000;
 
 async function shot(t, page, name, fullPage = true) {
@@ -30,23 +29,6 @@ async function scenarios(page) {
   return page.$$eval('[data-testid=scenario] option', (os) => os.map((o) => ({ id: o.value, name: o.textContent.trim() })));
 }
 
-/** Runs axe-core on the page; fails listing every violation with its nodes. */
-async function audit(page, what) {
-  if ((await page.evaluate(() => typeof window.axe)) === 'undefined') {
-    // Evaluated through DevTools, not as an inline <script>: the page's CSP stays enforced.
-    await page.evaluate(fs.readFileSync(AXE, 'utf8'));
-  }
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`),
-    }));
-  });
-  assert.deepEqual(result, [], `axe-core violations (${what}):\n${JSON.stringify(result, null, 2)}`);
-}
 
 /** What the inspector shows, read in one go (null when it is closed). */
 async function readInspector(page) {

@@ -1,0 +1,92 @@
+//! The simulator's benchmark workloads, shared by `benches/core.rs` (criterion) and
+//! `tests/sim_perf.rs` (instruction counting under callgrind), so both measure the same thing.
+
+use super::{LinkConfig, Net, SimError, SockEvent};
+use crate::tcp::{Config, TcpEvent};
+use crate::time::{SimDuration, SimTime};
+use std::hint::black_box;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+const C: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
+const S: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
+
+/// One connection moving `bytes` and closing; returns the segments simulated.
+pub fn bulk(bytes: usize) -> Result<usize, SimError> {
+    let link = LinkConfig {
+        latency: SimDuration::from_millis(1),
+        ..LinkConfig::default()
+    };
+    let mut net = Net::new(1, link, Config::default());
+    let c = net.add_host(C);
+    let s = net.add_host(S);
+    let l = net.socket(s);
+    net.bind(l, 80)?;
+    net.listen(l, 8)?;
+    let k = net.socket(c);
+    net.connect(k, SocketAddrV4::new(S, 80))?;
+    let data = vec![7u8; bytes];
+    let mut server = None;
+    let mut ns = Vec::new();
+    while net.step_into(&mut ns) {
+        for &n in &ns {
+            match (n.socket, n.event) {
+                (Some(x), SockEvent::Tcp(TcpEvent::Connected)) if x == k => {
+                    net.send(k, &data)?;
+                    net.close(k)?;
+                }
+                (Some(x), SockEvent::Incoming) if x == l => server = net.accept(l)?,
+                (Some(x), SockEvent::Tcp(TcpEvent::Data(_))) if Some(x) == server => {
+                    black_box(net.recv(x)?);
+                }
+                (Some(x), SockEvent::Tcp(TcpEvent::PeerClosed)) if Some(x) == server => {
+                    net.close(x)?;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(net.trace().packets.len())
+}
+
+/// `n` connections opened and closed one after another (7 segments each); returns the
+/// segments simulated.
+pub fn short_connections(n: usize) -> Result<usize, SimError> {
+    let link = LinkConfig {
+        latency: SimDuration::from_micros(100),
+        ..LinkConfig::default()
+    };
+    let tcp = Config {
+        msl: SimDuration::from_millis(1),
+        ..Config::default()
+    };
+    let mut net = Net::new(1, link, tcp);
+    let c = net.add_host(C);
+    let s = net.add_host(S);
+    let l = net.socket(s);
+    net.bind(l, 80)?;
+    net.listen(l, 64)?;
+    for i in 0..n {
+        net.wake_at(SimTime(i as u64 * 1_000), i as u64);
+    }
+    let mut ns = Vec::new();
+    while net.step_into(&mut ns) {
+        for &n in &ns {
+            match (n.socket, n.event) {
+                (None, SockEvent::Wake(_)) => {
+                    let k = net.socket(c);
+                    net.connect(k, SocketAddrV4::new(S, 80))?;
+                }
+                (Some(x), SockEvent::Incoming) if x == l => {
+                    while let Some(a) = net.accept(l)? {
+                        net.close(a)?;
+                    }
+                }
+                (Some(x), SockEvent::Tcp(TcpEvent::PeerClosed)) if x != l => {
+                    let _ = net.close(x);
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(net.trace().packets.len())
+}
