@@ -1,11 +1,15 @@
 //! The animation clock: one hook that owns its requestAnimationFrame handle and drops it
-//! (cancelling the callback) when playback stops or the component goes away. Nothing runs
-//! while paused; browsers do not run rAF in hidden tabs.
+//! (cancelling the callback) when playback stops, when the page is scrolled out of view (an
+//! embedded instance further down a course page: IntersectionObserver), or when the component
+//! goes away. Nothing runs while paused; browsers do not run rAF in hidden tabs.
 
 use super::state::{Action, Playback};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{IntersectionObserver, IntersectionObserverEntry};
 use yew::prelude::*;
 
 struct Loop {
@@ -15,14 +19,17 @@ struct Loop {
 
 #[hook]
 pub fn use_animation_clock(playback: UseReducerHandle<Playback>) {
+    let in_view = use_in_view();
     let playing = playback.playing;
     let dispatcher = playback.dispatcher();
-    use_effect_with(playing, move |&playing| {
+    use_effect_with((playing, in_view), move |&(playing, in_view)| {
+        // Out of view, playback stays "playing" but time stands still until it is seen again.
+        let run = playing && in_view;
         let lp = Rc::new(Loop {
-            alive: Cell::new(playing),
+            alive: Cell::new(run),
             frame: RefCell::new(None),
         });
-        if playing {
+        if run {
             schedule(lp.clone(), dispatcher, None);
         }
         move || {
@@ -47,4 +54,40 @@ fn schedule(lp: Rc<Loop>, dispatcher: UseReducerDispatcher<Playback>, last: Opti
         schedule(next, dispatcher, Some(now));
     });
     *lp.frame.borrow_mut() = Some(frame);
+}
+
+/// Whether any part of the app is inside the viewport (of the top-level page, for an iframe).
+#[hook]
+fn use_in_view() -> bool {
+    let in_view = use_state(|| true);
+    {
+        let in_view = in_view.clone();
+        use_effect_with((), move |_| {
+            let watch = observe(move |v| in_view.set(v));
+            move || {
+                if let Some((observer, _callback)) = watch {
+                    observer.disconnect();
+                }
+            }
+        });
+    }
+    *in_view
+}
+
+type ObserverCallback = Closure<dyn FnMut(js_sys::Array)>;
+
+fn observe(on_change: impl Fn(bool) + 'static) -> Option<(IntersectionObserver, ObserverCallback)> {
+    let target = web_sys::window()?.document()?.get_element_by_id("app")?;
+    let callback: ObserverCallback = Closure::new(move |entries: js_sys::Array| {
+        // The newest entry tells the current state.
+        if let Some(e) = entries.iter().last() {
+            on_change(
+                e.unchecked_into::<IntersectionObserverEntry>()
+                    .is_intersecting(),
+            );
+        }
+    });
+    let observer = IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    observer.observe(&target);
+    Some((observer, callback))
 }

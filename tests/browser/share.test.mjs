@@ -444,3 +444,28 @@ test('import: timing of a capture switches between real and evenly spaced', { ti
   await audit(page, 'import timing toggle');
   assertClean();
 });
+
+test('an embedded instance scrolled out of view stands still while playing, and goes on when seen', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { page, assertClean } = await openParent(t, testServer().url + 'embed.html');
+  const frame = await appFrame(page, 'iframe#handshake');
+  const start = await frameState(frame);
+  // Push the frames far below the fold (CSSOM, which the page's CSP allows).
+  await page.evaluate(() => {
+    const spacer = document.createElement('div');
+    spacer.id = 'spacer';
+    spacer.style.height = '6000px';
+    document.body.prepend(spacer);
+    window.scrollTo(0, 0);
+  });
+  await sleep(300); // let the IntersectionObserver report
+  const post = (msg) => page.evaluate((m) => document.getElementById('handshake').contentWindow.postMessage(m, '*'), msg);
+  await post({ type: 'synack:play' });
+  await waitFrame(frame, (x) => x.playing === 'true', 'play while out of view');
+  await sleep(1500);
+  const still = await frameState(frame);
+  assert.equal(still.counter, start.counter, 'no animation runs while the frame is out of view');
+  // Scrolled into view, playback goes on by itself.
+  await page.evaluate(() => document.getElementById('handshake').scrollIntoView());
+  await waitFrame(frame, (x) => x.counter !== start.counter, 'playback resumes once visible');
+  assertClean();
+});
