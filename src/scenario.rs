@@ -170,6 +170,14 @@ pub fn build_default(id: ScenarioId, seed: u64) -> Result<Vec<Pane>, ScenarioErr
     build(id, &Params::defaults(id), seed)
 }
 
+/// The link every scenario starts from: the `latency` parameter as the one-way delay.
+pub(crate) fn link(p: &Params) -> crate::sim::LinkConfig {
+    crate::sim::LinkConfig {
+        latency: crate::time::SimDuration::from_millis(p.get_u64("latency")),
+        ..crate::sim::LinkConfig::default()
+    }
+}
+
 /// A timeline of `net`'s run with a lane per listed host.
 pub(crate) fn timeline_of(
     net: &crate::sim::Net,

@@ -3,7 +3,7 @@
 //! TIME-WAIT for 2·MSL.
 
 use super::{established_pair, pane, timeline_of, Pane, ParamSpec, Params, ScenarioError, Unit};
-use crate::sim::{LinkConfig, SockEvent};
+use crate::sim::SockEvent;
 use crate::tcp::{Config, TcpEvent};
 use crate::time::{SimDuration, SimTime};
 use crate::timeline::Role;
@@ -26,10 +26,7 @@ enum Who {
 const CLOSE_AT: SimTime = SimTime::from_millis(150);
 
 fn run(p: &Params, seed: u64, who: Who, title: &'static str) -> Result<Pane, ScenarioError> {
-    let link = LinkConfig {
-        latency: SimDuration::from_millis(p.get_u64("latency")),
-        ..LinkConfig::default()
-    };
+    let link = super::link(p);
     let tcp = Config {
         msl: SimDuration::from_millis(p.get_u64("msl")),
         ..Config::default()

@@ -3,9 +3,9 @@
 //! 3626544836, server ISN 1739326486.
 
 use super::{pane, timeline_of, Pane, ParamSpec, Params, ScenarioError, Unit};
-use crate::sim::{LinkConfig, Net};
+use crate::sim::Net;
 use crate::tcp::Config;
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimTime;
 use crate::timeline::Role;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -28,10 +28,7 @@ const CONNECT_AT: SimTime = SimTime::from_millis(10);
 
 pub fn build(p: &Params, seed: u64) -> Result<Vec<Pane>, ScenarioError> {
     let seed_example = p.get("example") == 0;
-    let link = LinkConfig {
-        latency: SimDuration::from_millis(p.get_u64("latency")),
-        ..LinkConfig::default()
-    };
+    let link = super::link(p);
     let mut net = Net::new(seed, link, Config::default());
     let client = net.add_host(SEED_CLIENT);
     let server = net.add_host(SEED_SERVER);

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::app::heartbeat::{HeartbeatClient, HeartbeatServer};
 use crate::app::{run, App};
-use crate::sim::{LinkConfig, MiddleboxConfig, Net, OnUnknown};
+use crate::sim::{MiddleboxConfig, Net, OnUnknown};
 use crate::tcp::{Config, KeepAlive};
 use crate::time::{SimDuration, SimTime};
 use crate::timeline::Role;
@@ -37,10 +37,7 @@ enum Variant {
 }
 
 fn run_variant(p: &Params, seed: u64, v: Variant) -> Result<Pane, ScenarioError> {
-    let link = LinkConfig {
-        latency: SimDuration::from_millis(p.get_u64("latency")),
-        ..LinkConfig::default()
-    };
+    let link = super::link(p);
     let beat = SimDuration::from_secs(p.get_u64("heartbeat"));
     let tcp = Config {
         keepalive: (v == Variant::TcpKeepAlive).then_some(KeepAlive {

@@ -21,10 +21,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 fn cfg(p: &Params) -> (LinkConfig, Config) {
-    let link = LinkConfig {
-        latency: SimDuration::from_millis(p.get_u64("latency")),
-        ..LinkConfig::default()
-    };
+    let link = super::link(p);
     let tcp = Config {
         rto_min: SimDuration::from_millis(p.get_u64("rto_min")),
         mss: 536,

@@ -8,7 +8,7 @@ use super::{
 use crate::app::http_client::{HttpClient, Mode};
 use crate::app::http_server::{HttpServer, Resource};
 use crate::app::{run, App};
-use crate::sim::{LinkConfig, Net};
+use crate::sim::Net;
 use crate::tcp::Config;
 use crate::time::{SimDuration, SimTime};
 use crate::timeline::Role;
@@ -25,10 +25,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub fn build(p: &Params, seed: u64) -> Result<Vec<Pane>, ScenarioError> {
-    let link = LinkConfig {
-        latency: SimDuration::from_millis(p.get_u64("latency")),
-        ..LinkConfig::default()
-    };
+    let link = super::link(p);
     let mut net = Net::new(seed, link, Config::default());
     let c = net.add_host(CLIENT_IP);
     let s = net.add_host(SERVER_IP);

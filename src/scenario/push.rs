@@ -9,7 +9,7 @@ use super::{
 };
 use crate::app::poll::{Mode, PollClient, PollServer};
 use crate::app::{run, App};
-use crate::sim::{LinkConfig, Net, Rng};
+use crate::sim::{Net, Rng};
 use crate::tcp::Config;
 use crate::time::{SimDuration, SimTime};
 use crate::timeline::Role;
@@ -39,10 +39,7 @@ pub fn run_mode(
     seed: u64,
     mode: Mode,
 ) -> Result<(Pane, Vec<SimDuration>), ScenarioError> {
-    let link = LinkConfig {
-        latency: SimDuration::from_millis(p.get_u64("latency")),
-        ..LinkConfig::default()
-    };
+    let link = super::link(p);
     let events = schedule(
         seed,
         p.get_u64("events") as usize,

@@ -3,12 +3,12 @@
 //! with no FIN exchange and no TIME-WAIT.
 
 use super::{
-    established_pair, pane, timeline_of, Pane, ParamSpec, Params, ScenarioError, Unit, CLIENT_IP,
-    SERVER_IP,
+    established_pair, link, pane, timeline_of, Pane, ParamSpec, Params, ScenarioError, Unit,
+    CLIENT_IP, SERVER_IP,
 };
-use crate::sim::{LinkConfig, Net};
+use crate::sim::Net;
 use crate::tcp::Config;
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimTime;
 use crate::timeline::Role;
 use std::net::SocketAddrV4;
 
@@ -17,13 +17,6 @@ pub const PARAMS: &[ParamSpec] = &[
     // Data the aborting client had queued but not sent: discarded by the abort.
     ParamSpec::int("unsent", 0, 10_000, 0, Unit::Bytes),
 ];
-
-fn link(p: &Params) -> LinkConfig {
-    LinkConfig {
-        latency: SimDuration::from_millis(p.get_u64("latency")),
-        ..LinkConfig::default()
-    }
-}
 
 fn closed_port(p: &Params, seed: u64) -> Result<Pane, ScenarioError> {
     let mut net = Net::new(seed, link(p), Config::default());

@@ -3,7 +3,7 @@
 //! accepts slowly, the listen backlog fills and further SYNs are dropped until there is room.
 
 use super::{pane, timeline_of, Pane, ParamSpec, Params, ScenarioError, Unit, SERVER_IP};
-use crate::sim::{LinkConfig, Net, SockEvent};
+use crate::sim::{Net, SockEvent};
 use crate::tcp::Config;
 use crate::time::{SimDuration, SimTime};
 use crate::timeline::Role;
@@ -20,10 +20,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub fn build(p: &Params, seed: u64) -> Result<Vec<Pane>, ScenarioError> {
-    let link = LinkConfig {
-        latency: SimDuration::from_millis(p.get_u64("latency")),
-        ..LinkConfig::default()
-    };
+    let link = super::link(p);
     let tcp = Config {
         rto_initial: SimDuration::from_millis(300),
         ..Config::default()

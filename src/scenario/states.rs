@@ -2,7 +2,7 @@
 //! RFC 9293 state diagram lights up transition by transition on both sides.
 
 use super::{established_pair, pane, timeline_of, Pane, ParamSpec, Params, ScenarioError, Unit};
-use crate::sim::{LinkConfig, SockEvent};
+use crate::sim::SockEvent;
 use crate::tcp::{Config, TcpEvent};
 use crate::time::{SimDuration, SimTime};
 use crate::timeline::Role;
@@ -13,10 +13,7 @@ pub const PARAMS: &[ParamSpec] = &[
 ];
 
 pub fn build(p: &Params, seed: u64) -> Result<Vec<Pane>, ScenarioError> {
-    let link = LinkConfig {
-        latency: SimDuration::from_millis(p.get_u64("latency")),
-        ..LinkConfig::default()
-    };
+    let link = super::link(p);
     let tcp = Config {
         msl: SimDuration::from_millis(p.get_u64("msl")),
         ..Config::default()

@@ -2,9 +2,11 @@
 //! lost one simply missing) and over a TCP connection (handshake first, every byte
 //! acknowledged, the lost segment retransmitted, all delivered in order).
 
-use super::{pane, timeline_of, Metric, MetricKey, Pane, ParamSpec, Params, ScenarioError, Unit};
+use super::{
+    link, pane, timeline_of, Metric, MetricKey, Pane, ParamSpec, Params, ScenarioError, Unit,
+};
 use super::{CLIENT_IP, SERVER_IP};
-use crate::sim::{DropRule, LinkConfig, Net, SockEvent};
+use crate::sim::{DropRule, Net, SockEvent};
 use crate::tcp::{Config, TcpEvent};
 use crate::time::{SimDuration, SimTime};
 use crate::timeline::Role;
@@ -31,13 +33,6 @@ fn message(i: usize, size: usize) -> Vec<u8> {
         .collect();
     m.truncate(size);
     m
-}
-
-fn link(p: &Params) -> LinkConfig {
-    LinkConfig {
-        latency: SimDuration::from_millis(p.get_u64("latency")),
-        ..LinkConfig::default()
-    }
 }
 
 fn udp(p: &Params, seed: u64) -> Result<Pane, ScenarioError> {

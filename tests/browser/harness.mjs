@@ -11,24 +11,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
-import { start, defaultDist, repoRoot } from './server.mjs';
+import { start, defaultDist, repoRoot, CHROMIUM, CHROMIUM_ARGS } from './server.mjs';
 
 export { repoRoot, sleep };
 
 export const TIMEOUT = 20_000; // any single wait
 export const UI_TIMEOUT = 5_000; // the page reacting to a click or a key
 export const TEST_TIMEOUT = 90_000; // any whole test
-const CHROMIUM = process.env.SYNACK_CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = path.resolve(repoRoot, process.env.SYNACK_SCREENSHOTS || 'target/screenshots');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // The seed's example: 192.168.1.116:3337 -> 192.168.1.123:7788, ISNs 3626544836 / 1739326486.
 export const CLIENT_ADDR = '192.168.1.116:3337';

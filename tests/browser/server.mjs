@@ -149,3 +149,16 @@ if (!process.env.NODE_TEST_CONTEXT && process.argv[1] && path.resolve(process.ar
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
+
+/** Debian's Chromium and the flags it needs as root on this closed network (TOOLCHAIN.md);
+ * shared by the browser tests and scripts/measure. */
+export const CHROMIUM = process.env.SYNACK_CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];

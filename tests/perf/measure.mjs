@@ -16,7 +16,7 @@ import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
-import { start, defaultDist, repoRoot } from '../browser/server.mjs';
+import { start, defaultDist, repoRoot, CHROMIUM, CHROMIUM_ARGS } from '../browser/server.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Options and budgets
@@ -34,18 +34,7 @@ const LOADS = Number(value('--loads', QUICK ? 3 : 5));
 const LOOP_MINUTES = Number(value('--loop-minutes', QUICK ? 1 : 10));
 const OUT = path.resolve(repoRoot, value('--out', 'target/measure.json'));
 const SKIP = new Set(String(value('--skip', '')).split(',').filter(Boolean));
-const CHROMIUM = process.env.SYNACK_CHROMIUM || '/usr/bin/chromium';
 const BENCH_DIR = path.resolve(repoRoot, process.env.CARGO_TARGET_DIR || 'target/bench', 'criterion');
-// The same launch arguments as tests/browser/harness.mjs.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCENARIO_HASH = 's=http10-vs-11&lang=en';
 const HEAVY_HASH = 's=http10-vs-11&n=20&parallel=1&size=100000&lang=en';
 // Issue 4's slider case: the simulation + timeline rebuild itself must take <= 4 ms.
