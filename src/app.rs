@@ -10,7 +10,7 @@ pub mod http_client;
 pub mod http_server;
 pub mod poll;
 
-use crate::sim::{Net, Notification};
+use crate::sim::{Net, Notification, SocketId};
 use crate::time::SimTime;
 
 /// An application running on one host of the simulator.
@@ -26,8 +26,12 @@ pub fn run(net: &mut Net, apps: &mut [&mut dyn App], until: SimTime) {
     for a in apps.iter_mut() {
         a.start(net);
     }
+    // One notification buffer for the whole run, not a fresh one per event.
+    let mut batch = Vec::new();
     while net.next_event_at().is_some_and(|t| t < until) {
-        let Some(batch) = net.step() else { break };
+        if !net.step_into(&mut batch) {
+            break;
+        }
         for n in &batch {
             for a in apps.iter_mut() {
                 a.on(net, n);
@@ -47,4 +51,36 @@ pub const fn token_app(token: u64) -> u64 {
 
 pub const fn token_local(token: u64) -> u64 {
     token & 0xffff_ffff
+}
+
+/// An app's state per socket, found by indexing with the socket id (ids are small and dense):
+/// the apps look their connection up for every notification of the run.
+#[derive(Clone, Debug)]
+pub struct SocketMap<T>(Vec<Option<T>>);
+
+impl<T> Default for SocketMap<T> {
+    fn default() -> Self {
+        SocketMap(Vec::new())
+    }
+}
+
+impl<T> SocketMap<T> {
+    pub fn insert(&mut self, s: SocketId, value: T) {
+        if self.0.len() <= s.0 {
+            self.0.resize_with(s.0 + 1, || None);
+        }
+        self.0[s.0] = Some(value);
+    }
+
+    pub fn get(&self, s: SocketId) -> Option<&T> {
+        self.0.get(s.0)?.as_ref()
+    }
+
+    pub fn get_mut(&mut self, s: SocketId) -> Option<&mut T> {
+        self.0.get_mut(s.0)?.as_mut()
+    }
+
+    pub fn contains(&self, s: SocketId) -> bool {
+        self.get(s).is_some()
+    }
 }

@@ -178,9 +178,9 @@ pub(crate) fn link(p: &Params) -> crate::sim::LinkConfig {
     }
 }
 
-/// A timeline of `net`'s run with a lane per listed host.
+/// A timeline of `net`'s run with a lane per listed host (the run's trace moves into it).
 pub(crate) fn timeline_of(
-    net: &crate::sim::Net,
+    net: crate::sim::Net,
     lanes: &[(crate::sim::HostId, crate::timeline::Role)],
 ) -> Timeline {
     let specs: Vec<crate::timeline::LaneSpec> = lanes
@@ -191,7 +191,7 @@ pub(crate) fn timeline_of(
             ip: net.host_ip(host),
         })
         .collect();
-    Timeline::from_trace(net.trace(), &specs)
+    Timeline::from_owned_trace(net.into_trace(), &specs)
 }
 
 /// A pane with the wire metrics every pane has, after `extra`.

@@ -29,3 +29,18 @@ fn short_connections_segments_scale_linearly() {
     let b = short_connections(400).unwrap();
     assert_eq!(b, 4 * a);
 }
+
+/// The slider case for #4: http10-vs-11 with 100 resources and 5 % loss, all panes.
+#[test]
+#[ignore = "workload for instruction counting; run with --ignored"]
+fn perf_rebuild_http10_vs_11_n100_loss5() {
+    use synack::scenario::{build, Params, ScenarioId};
+    let heavy = Params::parse(
+        ScenarioId::Http10Vs11,
+        &[("n".into(), "100".into()), ("loss".into(), "5".into())],
+    )
+    .unwrap();
+    let panes = black_box(build(ScenarioId::Http10Vs11, &heavy, 1).unwrap());
+    let packets: usize = panes.iter().map(|p| p.timeline.packets.len()).sum();
+    println!("rebuild packets: {packets}");
+}

@@ -3,12 +3,12 @@
 //! pipelined (all requests sent without waiting), over up to k parallel connections.
 //! The last request on a connection says `Connection: close`.
 
-use super::http::{self, Version};
-use super::{token, token_app, token_local, App};
+use super::http::{self, Inbox, Version};
+use super::{token, token_app, token_local, App, SocketMap};
 use crate::sim::{AppNote, HostId, Net, Notification, SockEvent, SocketId};
 use crate::tcp::TcpEvent;
 use crate::time::{SimDuration, SimTime};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::SocketAddrV4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub enum Mode {
 
 #[derive(Clone, Debug, Default)]
 struct Conn {
-    buf: Vec<u8>,
+    inbox: Inbox,
     /// Requests sent whose responses have not fully arrived, oldest first.
     inflight: VecDeque<usize>,
     /// Resources this connection will still ask for (pipelining assigns them up front).
@@ -37,7 +37,9 @@ pub struct HttpClient {
     paths: Vec<String>,
     start_at: SimTime,
     queue: VecDeque<usize>,
-    conns: BTreeMap<SocketId, Conn>,
+    conns: SocketMap<Conn>,
+    /// One buffer for every request's bytes (sending copies them into the socket).
+    out: Vec<u8>,
     /// (resource index, time its response was complete).
     pub completed: Vec<(usize, SimTime)>,
     pub connections_opened: usize,
@@ -70,7 +72,8 @@ impl HttpClient {
             queue: (0..paths.len()).collect(),
             paths,
             start_at,
-            conns: BTreeMap::new(),
+            conns: SocketMap::default(),
+            out: Vec::new(),
             completed: Vec::new(),
             connections_opened: 0,
             requests_sent: 0,
@@ -136,7 +139,8 @@ impl HttpClient {
     fn send_request(&mut self, net: &mut Net, s: SocketId, r: usize, keep_alive: bool) {
         let version = self.version();
         let path = self.paths[r].clone();
-        let bytes = http::request(&path, version, keep_alive);
+        self.out.clear();
+        http::write_request(&mut self.out, &path, version, keep_alive);
         net.note(
             self.host,
             AppNote::HttpRequest {
@@ -145,9 +149,9 @@ impl HttpClient {
                 keep_alive,
             },
         );
-        if net.send(s, &bytes).is_ok() {
+        if net.send(s, &self.out).is_ok() {
             self.requests_sent += 1;
-            if let Some(c) = self.conns.get_mut(&s) {
+            if let Some(c) = self.conns.get_mut(s) {
                 c.inflight.push_back(r);
             }
         }
@@ -167,17 +171,17 @@ impl HttpClient {
                     let keep = !self.queue.is_empty() || self.client_closes;
                     self.send_request(net, s, r, keep);
                 } else if self.client_closes
-                    && self.conns.get(&s).is_some_and(|c| c.inflight.is_empty())
+                    && self.conns.get(s).is_some_and(|c| c.inflight.is_empty())
                 {
                     let at = net.now() + self.close_delay;
                     net.wake_at(at, token(self.id, 1 + s.0 as u64));
                 }
             }
             Mode::Pipelined => {
-                let todo: Vec<usize> = self
+                let todo = self
                     .conns
-                    .get_mut(&s)
-                    .map(|c| c.todo.drain(..).collect())
+                    .get_mut(s)
+                    .map(|c| std::mem::take(&mut c.todo))
                     .unwrap_or_default();
                 let last = todo.len().saturating_sub(1);
                 for (i, r) in todo.into_iter().enumerate() {
@@ -190,17 +194,20 @@ impl HttpClient {
     fn read_responses(&mut self, net: &mut Net, s: SocketId) {
         let Ok(bytes) = net.recv(s) else { return };
         let now = net.now();
-        let mut done = Vec::new();
-        if let Some(c) = self.conns.get_mut(&s) {
-            c.buf.extend(bytes);
-            while let Some(m) = http::parse(&c.buf) {
-                c.buf.drain(..m.total);
-                if let Some(r) = c.inflight.pop_front() {
-                    done.push(r);
-                }
+        // The responses complete answer the oldest requests in flight; counted first, so no list
+        // is built. Reacting to one only appends requests, so the ones popped below are those.
+        let mut done = 0;
+        if let Some(c) = self.conns.get_mut(s) {
+            c.inbox.push(bytes);
+            while c.inbox.next_message().is_some() {
+                done += 1;
             }
+            done = done.min(c.inflight.len());
         }
-        for r in done {
+        for _ in 0..done {
+            let Some(r) = self.conns.get_mut(s).and_then(|c| c.inflight.pop_front()) else {
+                break;
+            };
             self.completed.push((r, now));
             net.note(
                 self.host,
@@ -235,9 +242,9 @@ impl App for HttpClient {
                     let _ = net.close(SocketId(k as usize - 1));
                 }
             },
-            (Some(s), SockEvent::Tcp(e)) if self.conns.contains_key(&s) => match e {
+            (Some(s), SockEvent::Tcp(e)) if self.conns.contains(s) => match e {
                 TcpEvent::Connected => {
-                    if let Some(c) = self.conns.get_mut(&s) {
+                    if let Some(c) = self.conns.get_mut(s) {
                         c.connected = true;
                     }
                     self.next_request(net, s);

@@ -2,12 +2,12 @@
 //! (so a slow response holds back the ones pipelined behind it: head-of-line blocking), closes
 //! after the response when the request asked for it (HTTP/1.0 default, `Connection: close`).
 
-use super::http;
-use super::{token, token_app, token_local, App};
+use super::http::{self, Inbox, Version};
+use super::{token, token_app, token_local, App, SocketMap};
 use crate::sim::{AppNote, HostId, Net, Notification, SockEvent, SocketId};
 use crate::tcp::TcpEvent;
 use crate::time::{SimDuration, SimTime};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Resource {
@@ -17,19 +17,47 @@ pub struct Resource {
     pub delay: SimDuration,
 }
 
+/// A response waiting its turn; its bytes are written only when it leaves.
 #[derive(Clone, Debug)]
 struct Pending {
     ready_at: SimTime,
     path: String,
-    bytes: Vec<u8>,
+    version: Version,
+    body: usize,
+    content_type: &'static str,
     close: bool,
 }
 
 #[derive(Clone, Debug, Default)]
 struct Conn {
-    buf: Vec<u8>,
+    inbox: Inbox,
     queue: VecDeque<Pending>,
     closing: bool,
+}
+
+/// The resources a server has, found by path with a binary search (a scan per request,
+/// comparing paths, was quadratic in the number of resources).
+struct Catalog {
+    resources: Vec<Resource>,
+    /// Indices of `resources` sorted by path; stable, so among equal paths the first is first.
+    by_path: Vec<usize>,
+}
+
+impl Catalog {
+    fn new(resources: Vec<Resource>) -> Catalog {
+        let mut by_path: Vec<usize> = (0..resources.len()).collect();
+        by_path.sort_by(|&a, &b| resources[a].path.cmp(&resources[b].path));
+        Catalog { resources, by_path }
+    }
+
+    /// The first resource with this path.
+    fn get(&self, path: &str) -> Option<&Resource> {
+        let i = self
+            .by_path
+            .partition_point(|&i| self.resources[i].path.as_str() < path);
+        let r = &self.resources[*self.by_path.get(i)?];
+        (r.path == path).then_some(r)
+    }
 }
 
 pub struct HttpServer {
@@ -37,9 +65,11 @@ pub struct HttpServer {
     host: HostId,
     port: u16,
     backlog: usize,
-    resources: Vec<Resource>,
+    catalog: Catalog,
+    /// One buffer for every response's bytes (sending copies them into the socket).
+    out: Vec<u8>,
     listener: Option<SocketId>,
-    conns: BTreeMap<SocketId, Conn>,
+    conns: SocketMap<Conn>,
     /// Requests served, for metrics.
     pub served: usize,
 }
@@ -51,9 +81,10 @@ impl HttpServer {
             host,
             port,
             backlog: 128,
-            resources,
+            catalog: Catalog::new(resources),
+            out: Vec::new(),
             listener: None,
-            conns: BTreeMap::new(),
+            conns: SocketMap::default(),
             served: 0,
         }
     }
@@ -62,24 +93,23 @@ impl HttpServer {
         let Ok(bytes) = net.recv(s) else { return };
         let now = net.now();
         let mut wake = None;
-        let Some(conn) = self.conns.get_mut(&s) else {
+        let Some(conn) = self.conns.get_mut(s) else {
             return;
         };
-        conn.buf.extend(bytes);
-        while let Some(m) = http::parse(&conn.buf) {
-            conn.buf.drain(..m.total);
+        conn.inbox.push(bytes);
+        while let Some(m) = conn.inbox.next_message() {
             let path = m.path().to_string();
             let (size, delay) = self
-                .resources
-                .iter()
-                .find(|r| r.path == path)
+                .catalog
+                .get(&path)
                 .map_or((0, SimDuration::ZERO), |r| (r.size, r.delay));
             let ready_at = now + delay;
-            let ctype = content_type(&path);
             conn.queue.push_back(Pending {
                 ready_at,
+                content_type: content_type(&path),
                 path,
-                bytes: http::response(m.version, size, m.keep_alive, ctype),
+                version: m.version,
+                body: size,
                 close: !m.keep_alive,
             });
             if delay > SimDuration::ZERO {
@@ -96,23 +126,24 @@ impl HttpServer {
     fn flush(&mut self, net: &mut Net, s: SocketId) {
         let now = net.now();
         let host = self.host;
-        let Some(conn) = self.conns.get_mut(&s) else {
+        let Some(conn) = self.conns.get_mut(s) else {
             return;
         };
         while conn.queue.front().is_some_and(|p| p.ready_at <= now) && !conn.closing {
             let Some(p) = conn.queue.pop_front() else {
                 break;
             };
-            let body = http::parse(&p.bytes).map_or(0, |m| m.body);
             net.note(
                 host,
                 AppNote::HttpResponse {
-                    path: p.path.clone(),
+                    path: p.path,
                     status: 200,
-                    body,
+                    body: p.body,
                 },
             );
-            if net.send(s, &p.bytes).is_err() {
+            self.out.clear();
+            http::write_response(&mut self.out, p.version, p.body, !p.close, p.content_type);
+            if net.send(s, &self.out).is_err() {
                 return;
             }
             self.served += 1;
@@ -153,12 +184,12 @@ impl App for HttpServer {
                     self.read_requests(net, c);
                 }
             }
-            (Some(s), SockEvent::Tcp(TcpEvent::Data(_))) if self.conns.contains_key(&s) => {
+            (Some(s), SockEvent::Tcp(TcpEvent::Data(_))) if self.conns.contains(s) => {
                 self.read_requests(net, s);
             }
-            (Some(s), SockEvent::Tcp(TcpEvent::PeerClosed)) if self.conns.contains_key(&s) => {
+            (Some(s), SockEvent::Tcp(TcpEvent::PeerClosed)) if self.conns.contains(s) => {
                 self.read_requests(net, s);
-                let conn = self.conns.get_mut(&s);
+                let conn = self.conns.get_mut(s);
                 if let Some(c) = conn {
                     if c.queue.is_empty() && !c.closing {
                         c.closing = true;

@@ -58,7 +58,7 @@ fn run(p: &Params, seed: u64, who: Who, title: &'static str) -> Result<Pane, Sce
         }
     }
     let tl = timeline_of(
-        net,
+        pair.net,
         &[
             (pair.client_host, Role::Client),
             (pair.server_host, Role::Server),

@@ -49,6 +49,6 @@ pub fn build(p: &Params, seed: u64) -> Result<Vec<Pane>, ScenarioError> {
     net.connect(sock, SocketAddrV4::new(SEED_SERVER, SEED_SERVER_PORT))?;
     while net.step().is_some() {}
 
-    let tl = timeline_of(&net, &[(client, Role::Client), (server, Role::Server)]);
+    let tl = timeline_of(net, &[(client, Role::Client), (server, Role::Server)]);
     Ok(vec![pane("pane.handshake", tl, Vec::new())])
 }

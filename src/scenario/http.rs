@@ -53,11 +53,12 @@ pub fn run_mode(p: &Params, seed: u64, mode: Mode) -> Result<(Pane, usize), Scen
     let s = net.add_host(SERVER_IP);
     let n = p.get_u64("n") as usize;
     let slow = p.get_u64("slow") as usize;
-    let resources = paths(n)
-        .into_iter()
+    let paths = paths(n);
+    let resources = paths
+        .iter()
         .enumerate()
         .map(|(i, path)| Resource {
-            path,
+            path: path.clone(),
             size: p.get_u64("size") as usize,
             delay: if i + 1 == slow {
                 SimDuration::from_millis(p.get_u64("slow_ms"))
@@ -73,7 +74,7 @@ pub fn run_mode(p: &Params, seed: u64, mode: Mode) -> Result<(Pane, usize), Scen
         SocketAddrV4::new(SERVER_IP, 80),
         mode,
         p.get_u64("parallel") as usize,
-        paths(n),
+        paths,
         START,
     );
     {
@@ -91,7 +92,7 @@ pub fn run_mode(p: &Params, seed: u64, mode: Mode) -> Result<(Pane, usize), Scen
         extra.push(Metric::time(MetricKey::TotalTime, total));
         extra.push(round_trips(total, rtt));
     }
-    let tl = timeline_of(&net, &[(c, Role::Client), (s, Role::Server)]);
+    let tl = timeline_of(net, &[(c, Role::Client), (s, Role::Server)]);
     Ok((pane(title, tl, extra), client.completed.len()))
 }
 

@@ -81,7 +81,7 @@ fn run_variant(p: &Params, seed: u64, v: Variant) -> Result<Pane, ScenarioError>
         Variant::TcpKeepAlive => "pane.keepalive.tcp",
     };
     let tl = timeline_of(
-        &net,
+        net,
         &[(c, Role::Client), (fw, Role::Middlebox), (s, Role::Server)],
     );
     Ok(pane(title, tl, Vec::new()))

@@ -56,7 +56,7 @@ fn data_pane(
         }
     }
     let tl = timeline_of(
-        net,
+        pair.net,
         &[
             (pair.client_host, Role::Client),
             (pair.server_host, Role::Server),
@@ -83,7 +83,7 @@ fn syn_retry(p: &Params, seed: u64) -> Result<Pane, ScenarioError> {
             net.accept(l)?;
         }
     }
-    let tl = timeline_of(&net, &[(c, Role::Client), (s, Role::Server)]);
+    let tl = timeline_of(net, &[(c, Role::Client), (s, Role::Server)]);
     Ok(pane("pane.loss.syn", tl, Vec::new()))
 }
 

@@ -52,6 +52,6 @@ pub fn build(p: &Params, seed: u64) -> Result<Vec<Pane>, ScenarioError> {
     client.close_delay = SimDuration::from_millis(p.get_u64("close_after"));
     let apps: &mut [&mut dyn App] = &mut [&mut server, &mut client];
     run(&mut net, apps, SimTime::from_millis(600_000));
-    let tl = timeline_of(&net, &[(c, Role::Client), (s, Role::Server)]);
+    let tl = timeline_of(net, &[(c, Role::Client), (s, Role::Server)]);
     Ok(vec![pane("pane.page_fetch", tl, Vec::new())])
 }

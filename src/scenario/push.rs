@@ -68,7 +68,7 @@ pub fn run_mode(
         Mode::LongPoll => "pane.push.long",
         Mode::Push => "pane.push.push",
     };
-    let tl = timeline_of(&net, &[(c, Role::Client), (s, Role::Server)]);
+    let tl = timeline_of(net, &[(c, Role::Client), (s, Role::Server)]);
     Ok((pane(title, tl, extra), lat))
 }
 

@@ -27,7 +27,7 @@ fn closed_port(p: &Params, seed: u64) -> Result<Pane, ScenarioError> {
     // Port 81: the server host is up, but no socket listens there.
     net.connect(sock, SocketAddrV4::new(SERVER_IP, 81))?;
     while net.step().is_some() {}
-    let tl = timeline_of(&net, &[(c, Role::Client), (s, Role::Server)]);
+    let tl = timeline_of(net, &[(c, Role::Client), (s, Role::Server)]);
     Ok(pane("pane.rst.closed", tl, Vec::new()))
 }
 
@@ -43,7 +43,7 @@ fn abort(p: &Params, seed: u64) -> Result<Pane, ScenarioError> {
     net.abort(pair.client)?;
     while net.step().is_some() {}
     let tl = timeline_of(
-        net,
+        pair.net,
         &[
             (pair.client_host, Role::Client),
             (pair.server_host, Role::Server),

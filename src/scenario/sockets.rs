@@ -67,6 +67,6 @@ pub fn build(p: &Params, seed: u64) -> Result<Vec<Pane>, ScenarioError> {
     }
     let mut lanes: Vec<_> = clients.iter().map(|&c| (c, Role::Client)).collect();
     lanes.push((server, Role::Server));
-    let tl = timeline_of(&net, &lanes);
+    let tl = timeline_of(net, &lanes);
     Ok(vec![pane("pane.sockets", tl, Vec::new())])
 }

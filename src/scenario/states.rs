@@ -41,7 +41,7 @@ pub fn build(p: &Params, seed: u64) -> Result<Vec<Pane>, ScenarioError> {
         }
     }
     let tl = timeline_of(
-        net,
+        pair.net,
         &[
             (pair.client_host, Role::Client),
             (pair.server_host, Role::Server),

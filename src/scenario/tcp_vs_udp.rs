@@ -69,7 +69,7 @@ fn udp(p: &Params, seed: u64) -> Result<Pane, ScenarioError> {
             }
         }
     }
-    let tl = timeline_of(&net, &[(c, Role::Client), (s, Role::Server)]);
+    let tl = timeline_of(net, &[(c, Role::Client), (s, Role::Server)]);
     Ok(pane(
         "pane.udp",
         tl,
@@ -117,7 +117,7 @@ fn tcp(p: &Params, seed: u64) -> Result<Pane, ScenarioError> {
             }
         }
     }
-    let tl = timeline_of(&net, &[(c, Role::Client), (s, Role::Server)]);
+    let tl = timeline_of(net, &[(c, Role::Client), (s, Role::Server)]);
     Ok(pane(
         "pane.tcp",
         tl,

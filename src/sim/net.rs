@@ -14,6 +14,7 @@ use crate::tcp::{
 };
 use crate::time::{SimDuration, SimTime};
 use std::collections::VecDeque;
+use std::convert::Infallible;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -160,10 +161,12 @@ pub struct Net {
     bound: FxHashMap<u64, SocketId>,
     /// UDP sockets by local address.
     udp_bound: FxHashMap<u64, SocketId>,
-    /// The first host added with each address.
-    host_at: FxHashMap<Ipv4Addr, HostId>,
+    /// The first host added with each address (as a number: one word to hash).
+    host_at: FxHashMap<u32, HostId>,
     /// Per direction (from, to): when the sender's interface is free again.
     busy_until: FxHashMap<(usize, usize), SimTime>,
+    /// The latest time in `busy_until`.
+    busy_max: SimTime,
     trace: Trace,
     pending: Vec<Notification>,
     /// Tokens of scheduled wake-ups (`Ev::Wake` holds an index).
@@ -194,6 +197,7 @@ impl Net {
             udp_bound: FxHashMap::default(),
             host_at: FxHashMap::default(),
             busy_until: FxHashMap::default(),
+            busy_max: SimTime::ZERO,
             trace: Trace::default(),
             pending: Vec::new(),
             wake_tokens: Vec::new(),
@@ -225,7 +229,7 @@ impl Net {
             sent: 0,
         });
         let h = HostId(self.hosts.len() - 1);
-        self.host_at.entry(ip).or_insert(h);
+        self.host_at.entry(u32::from(ip)).or_insert(h);
         h
     }
 
@@ -355,10 +359,9 @@ impl Net {
         };
         self.call(s, UserCall::Listen);
         // Each accepted connection draws its own ISN when its SYN arrives (`spawn_child`).
-        self.sockets[s.0].tcb.listen(self.now, SeqNum(0))?;
+        self.try_drive(s, |tcb, now, _| tcb.listen(now, SeqNum(0)))?;
         self.sockets[s.0].backlog = backlog.max(1);
         self.listeners.insert(addr_key(local), s);
-        self.after_tcb(s);
         Ok(())
     }
 
@@ -381,10 +384,8 @@ impl Net {
         self.sockets[s.0].tcb = Endpoint::new(cfg, local.port(), remote.port());
         let iss = self.next_isn(host);
         self.call(s, UserCall::Connect);
-        let out = self.sockets[s.0].tcb.connect(self.now, iss)?;
+        self.try_drive(s, |tcb, now, out| tcb.connect_into(now, iss, out))?;
         self.connected.insert(conn(local, remote), s);
-        self.emit(s, out);
-        self.after_tcb(s);
         Ok(())
     }
 
@@ -394,10 +395,11 @@ impl Net {
     }
 
     pub fn send(&mut self, s: SocketId, data: &[u8]) -> Result<(), SimError> {
-        let now = self.now;
-        let out = self.sock_mut(s)?.tcb.send(now, data)?;
-        self.emit(s, out);
-        self.after_tcb(s);
+        self.sock(s)?;
+        self.try_drive(s, |tcb, now, out| {
+            out.extend(tcb.send(now, data)?);
+            Ok::<_, crate::tcp::UserError>(())
+        })?;
         Ok(())
     }
 
@@ -437,12 +439,9 @@ impl Net {
 
     /// close(): orderly release (FIN after the queued data).
     pub fn close(&mut self, s: SocketId) -> Result<(), SimError> {
-        let now = self.now;
         self.sock(s)?;
         self.call(s, UserCall::Close);
-        let out = self.sockets[s.0].tcb.close(now)?;
-        self.emit(s, out);
-        self.after_tcb(s);
+        self.try_drive(s, |tcb, now, out| tcb.close_into(now, out))?;
         Ok(())
     }
 
@@ -454,12 +453,9 @@ impl Net {
 
     /// abort(): RST and forget the connection (SO_LINGER with zero timeout).
     pub fn abort(&mut self, s: SocketId) -> Result<(), SimError> {
-        let now = self.now;
         self.sock(s)?;
         self.call(s, UserCall::Abort);
-        let out = self.sockets[s.0].tcb.abort(now);
-        self.emit(s, out);
-        self.after_tcb(s);
+        self.drive(s, |tcb, now, out| out.extend(tcb.abort(now)));
         Ok(())
     }
 
@@ -508,11 +504,7 @@ impl Net {
             Ev::Timer(s) => {
                 if self.sockets[s.0].timer_at == Some(next.at) {
                     self.sockets[s.0].timer_at = None;
-                    let mut out = std::mem::take(&mut self.scratch_segments);
-                    self.sockets[s.0].tcb.on_timer_into(self.now, &mut out);
-                    self.emit_from(s, &mut out);
-                    self.scratch_segments = out;
-                    self.after_tcb(s);
+                    self.drive(s, |tcb, now, out| tcb.on_timer_into(now, out));
                 }
             }
             Ev::Inspect(id) => self.inspect(id),
@@ -531,7 +523,8 @@ impl Net {
                 event: SockEvent::Wake(self.wake_tokens[i]),
             }),
         }
-        out.append(&mut self.pending);
+        // `out` is empty: trade buffers rather than copy (both keep their allocations).
+        std::mem::swap(out, &mut self.pending);
         true
     }
 
@@ -587,7 +580,7 @@ impl Net {
         let mb_host = self.middlebox.as_ref().map(|(h, _)| *h);
         let to = self
             .host_at
-            .get(dst.ip())
+            .get(&u32::from(*dst.ip()))
             .copied()
             .filter(|h| Some(*h) != mb_host);
         self.hosts[from.0].sent += 1;
@@ -597,15 +590,24 @@ impl Net {
             Proto::Tcp => 54 + if seg.mss.is_some() { 4 } else { 0 },
             Proto::Udp => 42,
         } + seg.payload.len();
-        let key = (from.0, to.map_or(usize::MAX, |h| h.0));
-        let start = self
-            .busy_until
-            .get(&key)
-            .copied()
-            .unwrap_or(SimTime::ZERO)
-            .max(self.now);
-        let on_wire = start + self.link.serialization(wire);
-        self.busy_until.insert(key, on_wire);
+        let serialization = self.link.serialization(wire);
+        let on_wire = if serialization == SimDuration::ZERO && self.busy_max <= self.now {
+            // No interface is busy beyond now and this packet takes no time to send, so it
+            // leaves now and leaves every interface as it was: the table need not be touched.
+            self.now
+        } else {
+            let key = (from.0, to.map_or(usize::MAX, |h| h.0));
+            let start = self
+                .busy_until
+                .get(&key)
+                .copied()
+                .unwrap_or(SimTime::ZERO)
+                .max(self.now);
+            let on_wire = start + serialization;
+            self.busy_until.insert(key, on_wire);
+            self.busy_max = self.busy_max.max(on_wire);
+            on_wire
+        };
         let jitter = match self.link.jitter.micros() {
             0 => 0,
             j => self.rng.below(j + 1),
@@ -817,13 +819,7 @@ impl Net {
 
     fn deliver_segment(&mut self, to: HostId, src: SocketAddrV4, dst: SocketAddrV4, seg: &Segment) {
         if let Some(&s) = self.connected.get(&conn(dst, src)) {
-            let mut out = std::mem::take(&mut self.scratch_segments);
-            self.sockets[s.0]
-                .tcb
-                .on_segment_into(self.now, seg, &mut out);
-            self.emit_from(s, &mut out);
-            self.scratch_segments = out;
-            self.after_tcb(s);
+            self.drive(s, |tcb, now, out| tcb.on_segment_into(now, seg, out));
             return;
         }
         if let Some(&l) = self.listeners.get(&addr_key(dst)) {
@@ -861,51 +857,85 @@ impl Net {
         self.trace.sockets[c.0].local = Some(dst);
         self.trace.sockets[c.0].remote = Some(src);
         self.connected.insert(conn(dst, src), c);
-        let mut out = std::mem::take(&mut self.scratch_segments);
-        self.sockets[c.0]
-            .tcb
-            .on_segment_into(self.now, syn, &mut out);
-        self.emit_from(c, &mut out);
-        self.scratch_segments = out;
-        self.after_tcb(c);
+        self.drive(c, |tcb, now, out| tcb.on_segment_into(now, syn, out));
     }
 
-    /// After any call into a TCB: record transitions, pass events on, keep timers and the
-    /// demultiplexing tables true.
+    /// Call into socket `s`'s TCB with the simulator's reusable buffers lent to it (segments
+    /// out, transitions, events), so no call allocates; then send what it produced and keep
+    /// the books ([`Net::after_tcb`]). On `Err` the TCB refused the call and changed nothing:
+    /// nothing is sent and no books are kept.
+    fn try_drive<E>(
+        &mut self,
+        s: SocketId,
+        f: impl FnOnce(&mut Endpoint, SimTime, &mut Vec<Segment>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let tcb = &mut self.sockets[s.0].tcb;
+        tcb.swap_records(&mut self.scratch_transitions, &mut self.scratch_events);
+        let r = f(tcb, self.now, &mut self.scratch_segments);
+        tcb.swap_records(&mut self.scratch_transitions, &mut self.scratch_events);
+        if r.is_ok() {
+            let mut out = std::mem::take(&mut self.scratch_segments);
+            self.emit_from(s, &mut out);
+            self.scratch_segments = out;
+            self.after_tcb(s);
+        } else {
+            self.scratch_segments.clear();
+        }
+        r
+    }
+
+    /// [`Net::try_drive`] for a call that cannot fail.
+    fn drive(&mut self, s: SocketId, f: impl FnOnce(&mut Endpoint, SimTime, &mut Vec<Segment>)) {
+        let r: Result<(), Infallible> = self.try_drive(s, |tcb, now, out| {
+            f(tcb, now, out);
+            Ok(())
+        });
+        let Ok(()) = r;
+    }
+
+    /// After any call into a TCB: record the transitions and pass the events on (those in the
+    /// lent buffers, then any the TCB holds itself), keep timers and the demultiplexing tables
+    /// true.
     fn after_tcb(&mut self, s: SocketId) {
         let now = self.now;
-        let mut transitions = std::mem::take(&mut self.scratch_transitions);
-        self.sockets[s.0]
-            .tcb
-            .drain_transitions_into(&mut transitions);
-        for t in transitions.drain(..) {
-            if let Some(l) = self.sockets[s.0].parent {
-                // Keep the listener's count of half-open children true.
-                let k = &mut self.sockets[l.0].half_open;
+        let sock = &mut self.sockets[s.0];
+        sock.tcb
+            .drain_transitions_into(&mut self.scratch_transitions);
+        sock.tcb.drain_events_into(&mut self.scratch_events);
+        let (parent, local, remote) = (sock.parent, sock.local, sock.remote);
+        let state = sock.tcb.state();
+        // A timer event is scheduled whenever the deadline moves to a new instant; one left
+        // behind in the queue finds `timer_at` changed and does nothing.
+        let deadline = sock.tcb.next_deadline();
+        let rearm = deadline.filter(|_| deadline != sock.timer_at);
+        sock.timer_at = deadline;
+
+        if let Some(l) = parent {
+            // Keep the listener's count of half-open children true.
+            let k = &mut self.sockets[l.0].half_open;
+            for t in &self.scratch_transitions {
                 if t.to == State::SynReceived {
                     *k += 1;
                 } else if t.from == State::SynReceived {
                     *k = k.saturating_sub(1);
                 }
             }
+        }
+        for &transition in &self.scratch_transitions {
             self.trace.states.push(StateRecord {
                 socket: s,
-                transition: t,
+                transition,
             });
         }
-        self.scratch_transitions = transitions;
-        let mut events = std::mem::take(&mut self.scratch_events);
-        self.sockets[s.0].tcb.drain_events_into(&mut events);
-        for e in events.drain(..) {
-            if e == TcpEvent::Connected {
-                if let Some(l) = self.sockets[s.0].parent {
-                    self.sockets[l.0].accept_queue.push_back(s);
-                    self.pending.push(Notification {
-                        at: now,
-                        socket: Some(l),
-                        event: SockEvent::Incoming,
-                    });
-                }
+        self.scratch_transitions.clear();
+        for &e in &self.scratch_events {
+            if let (TcpEvent::Connected, Some(l)) = (e, parent) {
+                self.sockets[l.0].accept_queue.push_back(s);
+                self.pending.push(Notification {
+                    at: now,
+                    socket: Some(l),
+                    event: SockEvent::Incoming,
+                });
             }
             self.pending.push(Notification {
                 at: now,
@@ -913,29 +943,21 @@ impl Net {
                 event: SockEvent::Tcp(e),
             });
         }
-        self.scratch_events = events;
-        let state = self.sockets[s.0].tcb.state();
-        let is_child = self.sockets[s.0].parent.is_some();
-        if state == State::Closed || (is_child && state == State::Listen) {
-            if let (Some(l), Some(r)) = (self.sockets[s.0].local, self.sockets[s.0].remote) {
+        self.scratch_events.clear();
+        if state == State::Closed || (parent.is_some() && state == State::Listen) {
+            if let (Some(l), Some(r)) = (local, remote) {
                 if self.connected.get(&conn(l, r)) == Some(&s) {
                     self.connected.remove(&conn(l, r));
                 }
             }
-            if let Some(l) = self.sockets[s.0].local {
+            if let Some(l) = local {
                 if self.listeners.get(&addr_key(l)) == Some(&s) {
                     self.listeners.remove(&addr_key(l));
                 }
             }
         }
-        let deadline = self.sockets[s.0].tcb.next_deadline();
-        if deadline.is_some() && deadline != self.sockets[s.0].timer_at {
-            self.sockets[s.0].timer_at = deadline;
-            if let Some(at) = deadline {
-                self.schedule(at.max(now), Ev::Timer(s));
-            }
-        } else if deadline.is_none() {
-            self.sockets[s.0].timer_at = None;
+        if let Some(at) = rearm {
+            self.schedule(at.max(now), Ev::Timer(s));
         }
     }
 }

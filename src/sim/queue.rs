@@ -12,8 +12,14 @@ use crate::time::SimTime;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-/// At most this many lanes; a pop compares their heads (and the heap's top).
+/// Number of lanes (a power of two: they are the leaves of the winner tree).
 const LANES: usize = 8;
+
+/// Slots of the stream cache (a power of two).
+const STREAMS: usize = 8;
+
+/// [`key`] of an empty lane.
+const EMPTY: u128 = u128::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Entry {
@@ -24,14 +30,43 @@ pub(super) struct Entry {
     pub ev: u64,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(super) struct EventQueue {
-    lanes: Vec<VecDeque<Entry>>,
-    /// Per lane: [`key`] of its head (`u128::MAX` when empty), so a pop compares plain words.
+    lanes: [VecDeque<Entry>; LANES],
+    /// Per lane: [`key`] of its head ([`EMPTY`] when empty), so lanes compare as plain words.
     heads: [u128; LANES],
     /// Per lane: time of its last entry (meaningful only while the lane is not empty).
     backs: [SimTime; LANES],
+    /// Winner tree over `heads`: node 1 holds the lane with the smallest head, node `k` the
+    /// smaller of its children `2k` and `2k + 1`; nodes `LANES..2·LANES` stand for the lanes.
+    /// A head that changes replays only the matches on its path (three for eight lanes).
+    winners: [usize; LANES],
     heap: BinaryHeap<Reverse<Entry>>,
+    /// Time of the last entry popped: events scheduled a fixed delay after it (a link's
+    /// latency, an RTO, 2·MSL) form one sorted stream.
+    now: SimTime,
+    /// Per delay (hashed): the lane its stream went to last, so a push usually needs no scan.
+    /// Only a hint: which lane an entry joins never changes the order entries leave in.
+    streams: [(u64, usize); STREAMS],
+}
+
+impl Default for EventQueue {
+    fn default() -> EventQueue {
+        let mut q = EventQueue {
+            lanes: Default::default(),
+            heads: [EMPTY; LANES],
+            backs: [SimTime::ZERO; LANES],
+            winners: [0; LANES],
+            heap: BinaryHeap::new(),
+            now: SimTime::ZERO,
+            streams: [(0, 0); STREAMS],
+        };
+        // Every node must name a lane of its own subtree before the first replay.
+        for i in 0..LANES {
+            q.replay(i);
+        }
+        q
+    }
 }
 
 /// (time, insertion number) as one number with the same order.
@@ -43,67 +78,106 @@ fn key(e: &Entry) -> u128 {
 impl EventQueue {
     /// Add `e`; its `order` must exceed that of every entry pushed before.
     pub fn push(&mut self, e: Entry) {
-        // Best fit: the lane whose last event is latest among those not after `e`, so a
-        // stream keeps its own lane; an empty lane only when none fits.
+        let delay = e.at.0.wrapping_sub(self.now.0);
+        // Fibonacci hashing: the top bits of the product pick the slot.
+        let slot = (delay.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - STREAMS.ilog2())) as usize;
+        let (d, lane) = self.streams[slot];
+        if d == delay && self.fits(lane, e.at) {
+            self.append(lane, e);
+            return;
+        }
+        match self.best_fit(e.at) {
+            Some(i) => {
+                self.streams[slot] = (delay, i);
+                self.append(i, e);
+            }
+            None => self.heap.push(Reverse(e)),
+        }
+    }
+
+    /// Whether `lane` may take an entry at `at` and stay sorted.
+    #[inline]
+    fn fits(&self, lane: usize, at: SimTime) -> bool {
+        self.heads[lane] == EMPTY || self.backs[lane] <= at
+    }
+
+    /// The lane whose last event is latest among those not after `at`, so a stream keeps its
+    /// own lane; an empty lane only when none fits; `None` when none is left.
+    fn best_fit(&self, at: SimTime) -> Option<usize> {
         let mut best: Option<(usize, SimTime)> = None;
         let mut empty = None;
-        let n = self.lanes.len();
-        for i in 0..n {
-            if self.heads[i] == u128::MAX {
+        for i in 0..LANES {
+            if self.heads[i] == EMPTY {
                 empty.get_or_insert(i);
                 continue;
             }
             let b = self.backs[i];
-            if b <= e.at && best.is_none_or(|(_, at)| b > at) {
+            if b <= at && best.is_none_or(|(_, t)| b > t) {
                 best = Some((i, b));
             }
         }
-        let i = match best.map(|(i, _)| i).or(empty) {
-            Some(i) => i,
-            None if n < LANES => {
-                self.lanes.push(VecDeque::new());
-                self.heads[n] = u128::MAX;
-                n
-            }
-            None => {
-                self.heap.push(Reverse(e));
-                return;
-            }
-        };
-        if self.heads[i] == u128::MAX {
-            self.heads[i] = key(&e);
-        }
+        best.map(|(i, _)| i).or(empty)
+    }
+
+    #[inline]
+    fn append(&mut self, i: usize, e: Entry) {
         self.backs[i] = e.at;
         self.lanes[i].push_back(e);
+        if self.heads[i] == EMPTY {
+            self.heads[i] = key(&e);
+            self.replay(i);
+        }
+    }
+
+    /// Lane `i`'s head changed: replay the matches from its leaf to the root.
+    #[inline]
+    fn replay(&mut self, i: usize) {
+        let mut node = (i + LANES) / 2;
+        while node > 0 {
+            let a = self.winner(2 * node);
+            let b = self.winner(2 * node + 1);
+            self.winners[node] = if self.heads[a] <= self.heads[b] { a } else { b };
+            node /= 2;
+        }
+    }
+
+    /// The lane that won at `node` (a leaf stands for its lane).
+    #[inline]
+    fn winner(&self, node: usize) -> usize {
+        if node >= LANES {
+            node - LANES
+        } else {
+            self.winners[node]
+        }
     }
 
     /// Where the smallest entry is: a lane (`Some(i)`) or the heap's top (`None`).
     #[inline]
     fn min(&self) -> Option<Option<usize>> {
-        let mut best = u128::MAX;
-        let mut at = None;
-        for (i, &h) in self.heads[..self.lanes.len()].iter().enumerate() {
-            if h < best {
-                best = h;
-                at = Some(i);
-            }
-        }
+        let i = self.winners[1];
+        let best = self.heads[i];
         match self.heap.peek() {
             Some(Reverse(e)) if key(e) < best => Some(None),
-            _ => at.map(Some),
+            _ if best == EMPTY => None,
+            _ => Some(Some(i)),
         }
     }
 
     pub fn pop(&mut self) -> Option<Entry> {
-        match self.min()? {
+        let e = match self.min()? {
             Some(i) => {
                 let lane = &mut self.lanes[i];
                 let e = lane.pop_front();
-                self.heads[i] = lane.front().map_or(u128::MAX, key);
+                self.heads[i] = lane.front().map_or(EMPTY, key);
+                self.replay(i);
                 e
             }
             None => self.heap.pop().map(|Reverse(e)| e),
+        };
+        if let Some(e) = &e {
+            self.now = e.at;
         }
+        e
     }
 
     pub fn peek_at(&self) -> Option<SimTime> {
@@ -119,33 +193,26 @@ mod tests {
     use super::*;
     use crate::sim::Rng;
 
-    /// Whatever the pattern of times, entries leave exactly as from one binary heap.
-    #[test]
-    fn pops_in_time_then_insertion_order_like_a_heap() {
-        let mut rng = Rng::new(7);
+    /// Push and pop like a simulation at `now` (each push `pick` picks a delay), checking
+    /// every pop and peek against one binary heap.
+    fn check_against_heap(seed: u64, rounds: u64, mut pick: impl FnMut(&mut Rng) -> u64) {
+        let mut rng = Rng::new(seed);
         let mut q = EventQueue::default();
         let mut reference = BinaryHeap::new();
         let mut order = 0;
         let mut now = 0;
-        for round in 0..5_000u64 {
+        for round in 0..rounds {
             for _ in 0..rng.below(4) {
                 order += 1;
-                let delay = match rng.below(5) {
-                    0 => 100,
-                    1 => 1_000_000,
-                    2 => 2_000,
-                    3 => rng.below(50),
-                    _ => rng.below(3_000_000),
-                };
                 let e = Entry {
-                    at: SimTime(now + delay),
+                    at: SimTime(now + pick(&mut rng)),
                     order,
                     ev: round,
                 };
                 q.push(e);
                 reference.push(Reverse(e));
             }
-            if rng.below(3) > 0 {
+            for _ in 0..rng.below(4) {
                 let got = q.pop();
                 assert_eq!(got, reference.pop().map(|Reverse(e)| e));
                 if let Some(e) = got {
@@ -158,5 +225,28 @@ mod tests {
             assert_eq!(q.pop(), Some(e));
         }
         assert_eq!(q.pop(), None);
+    }
+
+    /// Whatever the pattern of times, entries leave exactly as from one binary heap: many
+    /// streams (lanes overflow into the heap) ...
+    #[test]
+    fn pops_in_time_then_insertion_order_like_a_heap() {
+        check_against_heap(7, 5_000, |rng| match rng.below(5) {
+            0 => 100,
+            1 => 1_000_000,
+            2 => 2_000,
+            3 => rng.below(50),
+            _ => rng.below(3_000_000),
+        });
+    }
+
+    /// ... and a few streams in a queue that often runs empty, so lanes empty and refill in
+    /// every order (each lane's head change must reach the winner tree).
+    #[test]
+    fn few_streams_in_a_draining_queue_leave_like_a_heap() {
+        for seed in 0..20 {
+            let delays = [100, 2_000, 200_000, 1_000_000, 0];
+            check_against_heap(seed, 2_000, |rng| delays[rng.below(2 + seed % 4) as usize]);
+        }
     }
 }

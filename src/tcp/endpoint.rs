@@ -9,7 +9,7 @@
 use super::{reset_for_unknown, Config, Flags, RtoEstimator, Segment, SeqNum, State};
 use crate::time::{SimDuration, SimTime};
 use std::cell::Cell;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 
 /// A user call of RFC 9293 §3.10 (the socket API's verbs).
@@ -147,8 +147,10 @@ pub struct Endpoint {
     /// RCV.NXT + RCV.WND as our latest segment announced it: the right window edge the peer
     /// knows. A cell because every segment we build records it, and building takes `&self`.
     rcv_adv_right: Cell<SeqNum>,
-    /// Out-of-order data waiting for the gap before it (seq → bytes, FIN follows).
-    ooo: BTreeMap<u32, (Vec<u8>, bool)>,
+    /// Out-of-order data waiting for the gap before it: (seq, bytes, FIN follows), sorted by
+    /// seq as a plain number. A window holds a few dozen pieces at most, so a sorted vector
+    /// serves, and one that stays empty costs nothing to create or drop (every TCB has one).
+    ooo: Vec<(u32, Vec<u8>, bool)>,
 
     rto: RtoEstimator,
     /// Karn's rule: the one segment being timed (its end seq, when it left); cleared when
@@ -198,7 +200,7 @@ impl Endpoint {
             rcv_up: SeqNum(0),
             recv_buf: Vec::new(),
             rcv_adv_right: Cell::new(SeqNum(0)),
-            ooo: BTreeMap::new(),
+            ooo: Vec::new(),
             rto: RtoEstimator::new(cfg.rto_initial, cfg.rto_min, cfg.rto_max),
             rtt_probe: None,
             retries: 0,
@@ -285,12 +287,24 @@ impl Endpoint {
     /// [`Endpoint::take_transitions`] into `out` (appended): neither side gives up its
     /// allocation, so a simulator polling after every call allocates nothing per event.
     pub fn drain_transitions_into(&mut self, out: &mut Vec<Transition>) {
-        out.append(&mut self.transitions);
+        if !self.transitions.is_empty() {
+            out.append(&mut self.transitions);
+        }
     }
 
     /// [`Endpoint::take_events`] into `out` (appended), keeping both allocations.
     pub fn drain_events_into(&mut self, out: &mut Vec<TcpEvent>) {
-        out.append(&mut self.events);
+        if !self.events.is_empty() {
+            out.append(&mut self.events);
+        }
+    }
+
+    /// Exchange the buffers transitions and events are recorded in with the caller's. A
+    /// simulator lends its (empty) buffers before a call and takes them back with the records
+    /// after it, so no TCB allocates buffers of its own.
+    pub fn swap_records(&mut self, transitions: &mut Vec<Transition>, events: &mut Vec<TcpEvent>) {
+        std::mem::swap(&mut self.transitions, transitions);
+        std::mem::swap(&mut self.events, events);
     }
 
     /// RECEIVE: hand all readable in-order bytes to the application. The freed buffer reaches
@@ -399,6 +413,17 @@ impl Endpoint {
     /// OPEN, active (§3.10.1): send SYN with our ISS, enter SYN-SENT. In LISTEN with the remote
     /// socket specified the connection turns active; unspecified, that is an error.
     pub fn connect(&mut self, now: SimTime, iss: SeqNum) -> Result<Vec<Segment>, UserError> {
+        let mut out = Vec::new();
+        self.connect_into(now, iss, &mut out).map(|()| out)
+    }
+
+    /// [`Endpoint::connect`], appending the SYN to `out`.
+    pub fn connect_into(
+        &mut self,
+        now: SimTime,
+        iss: SeqNum,
+        out: &mut Vec<Segment>,
+    ) -> Result<(), UserError> {
         match self.state {
             State::Closed => {}
             State::Listen if self.remote_port == 0 => {
@@ -407,12 +432,13 @@ impl Endpoint {
             State::Listen => {}
             _ => return Err(UserError::ConnectionAlreadyExists),
         }
-        Ok(self.open_active(now, iss))
+        self.open_active(now, iss, out);
+        Ok(())
     }
 
     /// §3.10.1: "A SYN segment of the form <SEQ=ISS><CTL=SYN> is sent. Set SND.UNA to ISS,
     /// SND.NXT to ISS+1, enter SYN-SENT state" — on a new TCB.
-    fn open_active(&mut self, now: SimTime, iss: SeqNum) -> Vec<Segment> {
+    fn open_active(&mut self, now: SimTime, iss: SeqNum, out: &mut Vec<Segment>) {
         self.reset_tcb();
         self.passive = false;
         self.iss = iss;
@@ -423,7 +449,7 @@ impl Endpoint {
         let syn = self.syn_segment();
         self.rtt_probe = Some((self.snd_nxt, now));
         self.arm_retransmit(now);
-        vec![syn]
+        out.push(syn);
     }
 
     /// OPEN, passive (§3.10.1): wait in LISTEN. `iss` is used for the SYN+ACK.
@@ -489,7 +515,8 @@ impl Endpoint {
                 // NOTE: the transition is recorded as Cause::User(UserCall::Connect): a SEND here
                 // is an implicit active OPEN, and UserCall has no Send.
                 let iss = self.iss;
-                let syn = self.open_active(now, iss);
+                let mut syn = Vec::new();
+                self.open_active(now, iss, &mut syn);
                 self.queue(data, urgent);
                 Ok(syn)
             }
@@ -519,6 +546,12 @@ impl Endpoint {
 
     /// CLOSE (§3.10.4): "I have no more to send." The FIN follows the queued data.
     pub fn close(&mut self, now: SimTime) -> Result<Vec<Segment>, UserError> {
+        let mut out = Vec::new();
+        self.close_into(now, &mut out).map(|()| out)
+    }
+
+    /// [`Endpoint::close`], appending what to send to `out`.
+    pub fn close_into(&mut self, now: SimTime, out: &mut Vec<Segment>) -> Result<(), UserError> {
         let cause = Cause::User(UserCall::Close);
         match self.state {
             State::Closed => Err(UserError::ConnectionDoesNotExist),
@@ -526,24 +559,26 @@ impl Endpoint {
                 // "Delete the TCB and return 'error: closing' responses to any queued SENDs"
                 self.send_buf.clear();
                 self.set_state(now, State::Closed, cause);
-                Ok(Vec::new())
+                Ok(())
             }
             State::SynReceived if self.fin_queued => Err(UserError::ConnectionClosing),
             State::SynReceived if !self.send_buf.is_empty() => {
                 // "otherwise, queue for processing after entering ESTABLISHED state": the data
                 // must not leave before the handshake completes, and the FIN comes after it.
                 self.fin_queued = true;
-                Ok(Vec::new())
+                Ok(())
             }
             State::SynReceived | State::Established => {
                 self.fin_queued = true;
                 self.set_state(now, State::FinWait1, cause);
-                Ok(self.output(now))
+                self.output_into(now, out);
+                Ok(())
             }
             State::CloseWait => {
                 self.fin_queued = true;
                 self.set_state(now, State::LastAck, cause);
-                Ok(self.output(now))
+                self.output_into(now, out);
+                Ok(())
             }
             State::FinWait1
             | State::FinWait2
@@ -1030,12 +1065,17 @@ impl Endpoint {
         }
         if start != self.rcv_nxt {
             if !data.is_empty() || fin {
-                let longer = self
-                    .ooo
-                    .get(&start.0)
-                    .is_none_or(|(d, f)| data.len() + usize::from(fin) > d.len() + usize::from(*f));
+                let at = self.ooo.binary_search_by_key(&start.0, |&(k, _, _)| k);
+                let longer = at.map_or(true, |i| {
+                    let (_, d, f) = &self.ooo[i];
+                    data.len() + usize::from(fin) > d.len() + usize::from(*f)
+                });
                 if longer {
-                    self.ooo.insert(start.0, (data.to_vec(), fin));
+                    let piece = (start.0, data.to_vec(), fin);
+                    match at {
+                        Ok(i) => self.ooo[i] = piece,
+                        Err(i) => self.ooo.insert(i, piece),
+                    }
                 }
             }
             return Text {
@@ -1049,15 +1089,13 @@ impl Endpoint {
         self.recv_buf.extend_from_slice(data);
         self.rcv_nxt = self.rcv_nxt + data.len();
         // Pull in held pieces the gap was holding back ("processed in SEG.SEQ order").
-        while !fin {
-            let Some((&k, _)) = self.ooo.iter().find(|(&k, (d, f))| {
-                SeqNum(k) <= self.rcv_nxt && (SeqNum(k) + d.len() > self.rcv_nxt || *f)
+        while !fin && !self.ooo.is_empty() {
+            let Some(i) = self.ooo.iter().position(|&(k, ref d, f)| {
+                SeqNum(k) <= self.rcv_nxt && (SeqNum(k) + d.len() > self.rcv_nxt || f)
             }) else {
                 break;
             };
-            let Some((d, f)) = self.ooo.remove(&k) else {
-                break;
-            };
+            let (k, d, f) = self.ooo.remove(i);
             let skip = (self.rcv_nxt - SeqNum(k)).max(0) as usize;
             let fresh = &d[skip.min(d.len())..];
             delivered += fresh.len();
@@ -1065,8 +1103,10 @@ impl Endpoint {
             self.rcv_nxt = self.rcv_nxt + fresh.len();
             fin = f;
         }
-        let rcv_nxt = self.rcv_nxt;
-        self.ooo.retain(|&k, (d, _)| SeqNum(k) + d.len() > rcv_nxt);
+        if !self.ooo.is_empty() {
+            let rcv_nxt = self.rcv_nxt;
+            self.ooo.retain(|(k, d, _)| SeqNum(*k) + d.len() > rcv_nxt);
+        }
         if fin {
             self.rcv_nxt = self.rcv_nxt + 1u32;
             self.ooo.clear();

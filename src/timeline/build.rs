@@ -1,10 +1,10 @@
 //! Trace → Timeline.
 
 use super::{Lane, Note, Packet, Role, Step, Timeline, Track};
-use crate::sim::{HostId, MiddleboxEvent, Trace};
-use crate::tcp::{State, UserCall};
+use crate::sim::{HostId, MiddleboxEvent, Proto, SocketId, StateRecord, Trace};
+use crate::tcp::{Segment, SeqNum, State, UserCall};
 use crate::time::SimTime;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 /// Which simulated host a lane shows, and in what role.
@@ -18,13 +18,34 @@ pub struct LaneSpec {
 impl Timeline {
     /// Build the timeline of a finished run. Hosts without a lane are not drawn.
     pub fn from_trace(trace: &Trace, lanes: &[LaneSpec]) -> Timeline {
-        let lane_of: HashMap<HostId, usize> =
-            lanes.iter().enumerate().map(|(i, l)| (l.host, i)).collect();
+        Timeline::from_owned_trace(trace.clone(), lanes)
+    }
 
+    /// [`Timeline::from_trace`] of a trace that is not needed afterwards: payloads and notes
+    /// move into the timeline instead of being copied.
+    pub fn from_owned_trace(trace: Trace, lanes: &[LaneSpec]) -> Timeline {
+        let Trace {
+            packets: packet_records,
+            sockets,
+            states,
+            calls,
+            middlebox,
+            notes: app_notes,
+        } = trace;
+        // A handful of lanes: a scan beats hashing. A host listed twice gets its last lane.
+        let lane_of = |host: HostId| lanes.iter().rposition(|l| l.host == host);
+
+        // Socket ids index `sockets`, so a track is found by index, not by hashing.
+        let mut track_of_socket = vec![None; sockets.len()];
+        let mut transitions = vec![0; sockets.len()];
+        for r in &states {
+            if let Some(n) = transitions.get_mut(r.socket.0) {
+                *n += 1;
+            }
+        }
         let mut tracks = Vec::new();
-        let mut track_of_socket = HashMap::new();
-        for (sid, rec) in trace.sockets.iter().enumerate() {
-            let Some(&lane) = lane_of.get(&rec.host) else {
+        for (sid, rec) in sockets.iter().enumerate() {
+            let Some(lane) = lane_of(rec.host) else {
                 continue;
             };
             // A connection forked from a listener is born in LISTEN (it *is* the listener's
@@ -34,64 +55,69 @@ impl Timeline {
             } else {
                 State::Closed
             };
-            track_of_socket.insert(sid, tracks.len());
+            track_of_socket[sid] = Some(tracks.len());
+            let mut history = Vec::with_capacity(1 + transitions[sid]);
+            history.push((rec.created_at, initial));
             tracks.push(Track {
                 lane,
                 local: rec.local,
                 remote: rec.remote,
                 listener: false,
                 created_at: rec.created_at,
-                history: vec![(rec.created_at, initial)],
+                history,
             });
         }
+        let track_of = |s: SocketId| track_of_socket.get(s.0).copied().flatten();
 
-        // Happenings grouped by (time, lane), in the order they first occurred.
-        let mut steps: BTreeMap<(SimTime, usize), Step> = BTreeMap::new();
+        // Every fact with its (time, lane), in the order it occurred; grouped into steps below.
+        let mut facts: Vec<Keyed> = Vec::with_capacity(
+            calls.len()
+                + states.len()
+                + 2 * packet_records.len()
+                + middlebox.len()
+                + app_notes.len(),
+        );
 
-        for c in &trace.calls {
-            if let Some(&ti) = track_of_socket.get(&c.socket.0) {
+        for c in &calls {
+            if let Some(ti) = track_of(c.socket) {
                 if c.call == UserCall::Listen {
                     tracks[ti].listener = true;
                 }
-                let lane = tracks[ti].lane;
-                step(&mut steps, c.at, lane).calls.push(c.call);
+                facts.push((c.at, tracks[ti].lane, Fact::Call(c.call)));
             }
         }
-        for r in &trace.states {
-            if let Some(&ti) = track_of_socket.get(&r.socket.0) {
+        for (i, r) in states.iter().enumerate() {
+            if let Some(ti) = track_of(r.socket) {
                 let t = r.transition;
                 tracks[ti].history.push((t.at, t.to));
-                let lane = tracks[ti].lane;
-                step(&mut steps, t.at, lane).transitions.push((ti, t));
+                facts.push((t.at, tracks[ti].lane, Fact::Transition(ti, i)));
             }
         }
 
-        let mut packets = Vec::new();
-        let mut packet_index: HashMap<usize, usize> = HashMap::new();
-        // Highest sequence end seen per direction, for retransmission marking.
-        let mut high: HashMap<(SocketAddrV4, SocketAddrV4), crate::tcp::SeqNum> = HashMap::new();
-        let mut synacks: std::collections::HashSet<(SocketAddrV4, SocketAddrV4)> =
-            std::collections::HashSet::new();
-        for (trace_idx, p) in trace.packets.iter().enumerate() {
-            let Some(&from_lane) = lane_of.get(&p.from) else {
+        let mut packets = Vec::with_capacity(packet_records.len());
+        let mut packet_index = vec![None; packet_records.len()];
+        let mut directions: BTreeMap<u128, Direction> = BTreeMap::new();
+        // Arrivals are a run of their own, so that the sends stay one sorted run (see below).
+        let mut arrivals = Vec::new();
+        for (trace_idx, p) in packet_records.into_iter().enumerate() {
+            let Some(from_lane) = lane_of(p.from) else {
                 continue;
             };
-            let to_lane = p.to.and_then(|h| lane_of.get(&h).copied());
+            let to_lane = p.to.and_then(lane_of);
             let seg = &p.segment;
-            let len = seg.seg_len();
-            let end = seg.seq + len;
-            let key = (p.src, p.dst);
-            let tcp = p.proto == crate::sim::Proto::Tcp;
-            // In a simultaneous open the SYN+ACK re-sends the SYN's sequence number, but it is a
-            // new segment (it now acknowledges), not a retransmission of the SYN.
-            let first_synack = seg.flags.syn() && seg.flags.ack() && synacks.insert(key);
-            let retransmission =
-                tcp && len > 0 && !first_synack && high.get(&key).is_some_and(|&h| end <= h);
-            if tcp && len > 0 && high.get(&key).is_none_or(|&h| end > h) {
-                high.insert(key, end);
-            }
+            let tcp = p.proto == Proto::Tcp;
+            let synack = seg.flags.syn() && seg.flags.ack();
+            let retransmission = (synack || (tcp && seg.seg_len() > 0))
+                && directions
+                    .entry(direction_key(p.src, p.dst))
+                    .or_default()
+                    .is_retransmission(seg, tcp);
             let idx = packets.len();
-            packet_index.insert(trace_idx, idx);
+            packet_index[trace_idx] = Some(idx);
+            facts.push((p.sent_at, from_lane, Fact::Sent(idx)));
+            if let (Some(at), Some(tl)) = (p.arrives_at, to_lane) {
+                arrivals.push((at, tl, Fact::Received(idx)));
+            }
             packets.push(Packet {
                 sent_at: p.sent_at,
                 arrives_at: p.arrives_at.filter(|_| to_lane.is_some()),
@@ -100,22 +126,22 @@ impl Timeline {
                 to_lane,
                 src: p.src,
                 dst: p.dst,
-                segment: seg.clone(),
+                segment: p.segment,
                 retransmission,
                 dropped_by: p.dropped_by,
                 proto: p.proto,
             });
-            step(&mut steps, p.sent_at, from_lane).sent.push(idx);
-            if let (Some(at), Some(tl)) = (p.arrives_at, to_lane) {
-                step(&mut steps, at, tl).received = Some(idx);
-            }
         }
 
-        for m in &trace.middlebox {
-            let Some(&lane) = lane_of.get(&m.host) else {
+        facts.append(&mut arrivals);
+
+        // Notes are moved into their step once, in whatever order the steps are built.
+        let mut notes = Vec::new();
+        for m in &middlebox {
+            let Some(lane) = lane_of(m.host) else {
                 continue;
             };
-            let pk = |i: usize| packet_index.get(&i).copied();
+            let pk = |i: usize| packet_index.get(i).copied().flatten();
             let note = match m.event {
                 MiddleboxEvent::Opened => Some(Note::MiddleboxOpened),
                 MiddleboxEvent::Expired => Some(Note::MiddleboxExpired),
@@ -128,22 +154,29 @@ impl Timeline {
                 },
             };
             if let Some(n) = note {
-                step(&mut steps, m.at, lane).notes.push(n);
+                facts.push((m.at, lane, Fact::Note(notes.len())));
+                notes.push(Some(n));
+            }
+        }
+        for r in app_notes {
+            if let Some(lane) = lane_of(r.host) {
+                facts.push((r.at, lane, Fact::Note(notes.len())));
+                notes.push(Some(Note::App(r.note)));
             }
         }
 
-        for r in &trace.notes {
-            if let Some(&lane) = lane_of.get(&r.host) {
-                step(&mut steps, r.at, lane)
-                    .notes
-                    .push(Note::App(r.note.clone()));
-            }
-        }
+        // The facts are a few runs, each in time order, which a stable sort merges cheaply;
+        // being stable, it keeps each step's facts in the order they occurred.
+        facts.sort_by_key(|&(at, lane, _)| (at, lane));
+        let steps: Vec<Step> = facts
+            .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+            .map(|facts| step(facts, &states, &mut notes))
+            .collect();
 
-        let steps: Vec<Step> = steps.into_values().collect();
         let end = steps
-            .iter()
+            .last()
             .map(|s| s.at)
+            .into_iter()
             .chain(packets.iter().map(Packet::end_at))
             .max()
             .unwrap_or(SimTime::ZERO);
@@ -164,14 +197,89 @@ impl Timeline {
     }
 }
 
-fn step(steps: &mut BTreeMap<(SimTime, usize), Step>, at: SimTime, lane: usize) -> &mut Step {
-    steps.entry((at, lane)).or_insert_with(|| Step {
+/// One thing that happened at a lane, before the things are grouped into steps. Small and
+/// `Copy` (records are referred to by index), so sorting moves little.
+#[derive(Clone, Copy)]
+enum Fact {
+    Call(UserCall),
+    /// Track, index in `Trace::states`.
+    Transition(usize, usize),
+    Sent(usize),
+    Received(usize),
+    /// Index in the notes, each taken by its step.
+    Note(usize),
+}
+
+/// A fact with the time and lane of its step.
+type Keyed = (SimTime, usize, Fact);
+
+/// The step made of `facts`, all at one time and lane.
+fn step(facts: &[Keyed], states: &[StateRecord], notes: &mut [Option<Note>]) -> Step {
+    let (at, lane, _) = facts[0];
+    // Sized up front: most steps hold a fact or two, and growing a Vec from empty costs more
+    // than the count.
+    let (mut calls, mut transitions, mut sent, mut note_count) = (0, 0, 0, 0);
+    for (_, _, f) in facts {
+        match f {
+            Fact::Call(_) => calls += 1,
+            Fact::Transition(..) => transitions += 1,
+            Fact::Sent(_) => sent += 1,
+            Fact::Note(_) => note_count += 1,
+            Fact::Received(_) => {}
+        }
+    }
+    let mut s = Step {
         at,
         lane,
-        calls: Vec::new(),
+        calls: Vec::with_capacity(calls),
         received: None,
-        transitions: Vec::new(),
-        sent: Vec::new(),
-        notes: Vec::new(),
-    })
+        transitions: Vec::with_capacity(transitions),
+        sent: Vec::with_capacity(sent),
+        notes: Vec::with_capacity(note_count),
+    };
+    for &(_, _, f) in facts {
+        match f {
+            Fact::Call(c) => s.calls.push(c),
+            Fact::Transition(track, i) => s.transitions.push((track, states[i].transition)),
+            Fact::Sent(p) => s.sent.push(p),
+            Fact::Received(p) => s.received = Some(p),
+            Fact::Note(i) => s.notes.extend(notes[i].take()),
+        }
+    }
+    s
+}
+
+/// What the packets of one direction (source → destination) have shown so far, for
+/// retransmission marking.
+#[derive(Default)]
+struct Direction {
+    /// Highest sequence end sent.
+    high: Option<SeqNum>,
+    synack_seen: bool,
+}
+
+/// Source and destination as one number: the map then compares integers, not addresses octet
+/// by octet.
+fn direction_key(src: SocketAddrV4, dst: SocketAddrV4) -> u128 {
+    let addr = |a: SocketAddrV4| u128::from(a.ip().to_bits()) << 16 | u128::from(a.port());
+    addr(src) << 48 | addr(dst)
+}
+
+impl Direction {
+    /// Whether `seg` re-sends data or SYN/FIN already sent (Wireshark's
+    /// `tcp.analysis.retransmission`), noting what it sends.
+    fn is_retransmission(&mut self, seg: &Segment, tcp: bool) -> bool {
+        let len = seg.seg_len();
+        let end = seg.seq + len;
+        // In a simultaneous open the SYN+ACK re-sends the SYN's sequence number, but it is a
+        // new segment (it now acknowledges), not a retransmission of the SYN.
+        let first_synack =
+            seg.flags.syn() && seg.flags.ack() && !std::mem::replace(&mut self.synack_seen, true);
+        let counts = tcp && len > 0;
+        let again = counts && !first_synack && self.high.is_some_and(|h| end <= h);
+        if counts && self.high.is_none_or(|h| end > h) {
+            self.high = Some(end);
+        }
+        again
+    }
 }
