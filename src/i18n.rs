@@ -213,8 +213,8 @@ impl Msg {
             Msg::OtherLanguage => ("中文", "English"),
             Msg::SwitchLanguage => ("Switch to Chinese", "切换到英文"),
             Msg::KeyboardHint => (
-                "Keys: Space play/pause · ← → step · Home/End start/end",
-                "按键：空格 播放/暂停 · ← → 单步 · Home/End 开头/结尾",
+                "Keys: Space play/pause · ← → step · Home/End start/end · in a ladder ↑ ↓ pick a packet, Enter inspect it",
+                "按键：空格 播放/暂停 · ← → 单步 · Home/End 开头/结尾 · 在时序图里 ↑ ↓ 选报文，回车查看详情",
             ),
             Msg::Client => ("client", "客户端"),
             Msg::Server => ("server", "服务器"),

@@ -17,6 +17,7 @@ mod keyboard;
 mod ladder;
 mod metrics;
 mod narration;
+mod num;
 mod pane;
 mod params_panel;
 mod player;

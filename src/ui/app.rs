@@ -386,7 +386,8 @@ pub fn App() -> Html {
               class={classes!("shell", view.embed.then_some("embed"))}>
             if !view.embed {
                 <Header {lang} scenario={view.scenario} {on_toggle_lang} {on_pick} {share_url}
-                        panes={export_panes} {export_name} {on_import} />
+                        panes={export_panes} {export_name} {on_import}
+                        importing={imported.is_some()} />
             }
             { for notice_html }
             { for param_error }

@@ -3,6 +3,7 @@
 use super::app::Shared;
 use super::dom::StyledSpan;
 use super::icons;
+use super::num::Fixed;
 use super::state::SPEEDS;
 use super::timescale::TimeScale;
 use crate::i18n::{step_counter, Lang, Msg};
@@ -41,24 +42,26 @@ pub fn Controls(p: &ControlsProps) -> Html {
     let on_input = {
         let scale = p.scale.clone();
         p.on_seek.reform(move |e: InputEvent| {
-            let v: f64 = e
-                .target_unchecked_into::<HtmlInputElement>()
-                .value()
-                .parse()
-                .unwrap_or(0.0);
-            scale.time_at(v)
+            // Whole positions (µs of the drawn axis) are fine enough; parsing an f64 would
+            // pull float parsing into the wasm. `step="any"` may give "1234.5": keep "1234".
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            let v: u64 = value.split('.').next().unwrap_or("").parse().unwrap_or(0);
+            scale.time_at(v as f64)
         })
     };
+    // The options' values are indices into SPEEDS (no float parsing in the wasm).
     let on_speed = p.on_speed.reform(|e: Event| {
-        e.target_unchecked_into::<HtmlSelectElement>()
+        let i: usize = e
+            .target_unchecked_into::<HtmlSelectElement>()
             .value()
             .parse()
-            .unwrap_or(1.0)
+            .unwrap_or(usize::MAX);
+        SPEEDS.get(i).copied().unwrap_or(1.0)
     });
     let end = p.scale.total().max(1);
     let ticks = p.stops.iter().map(|s| {
         let pct = p.scale.pos(*s) * 100.0 / end as f64;
-        html! { <StyledSpan class="tick" css={format!("left:{pct:.3}%")} /> }
+        html! { <StyledSpan class="tick" css={format!("left:{}%", Fixed(pct, 3))} /> }
     });
     let (play_label, play_icon) = if p.playing {
         (Msg::Pause.text(lang), icons::pause())
@@ -90,16 +93,16 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 <label class="speed">
                     <span>{ Msg::Speed.text(lang) }</span>
                     <select data-testid="speed" onchange={on_speed}>
-                        { for SPEEDS.iter().map(|s| html! {
-                            <option value={s.to_string()} selected={*s == p.speed}>
-                                { format!("{s}×") }</option>
+                        { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
+                            <option value={i.to_string()} selected={*s == p.speed}>
+                                { speed_label(*s) }</option>
                         }) }
                     </select>
                 </label>
             </div>
             <div class="scrub">
                 <input type="range" data-testid="scrubber" min="0" max={end.to_string()}
-                       step="any" value={format!("{:.0}", p.scale.pos(p.t))}
+                       step="any" value={Fixed(p.scale.pos(p.t), 0).to_string()}
                        aria-label={Msg::Scrubber.text(lang)}
                        aria-valuetext={format!("t = {}", p.t)} oninput={on_input} />
                 <div class="ticks" aria-hidden="true">{ for ticks }</div>
@@ -107,4 +110,10 @@ pub fn Controls(p: &ControlsProps) -> Html {
             <p class="hint">{ Msg::KeyboardHint.text(lang) }</p>
         </div>
     }
+}
+
+/// "0.25×", "0.5×", "1×", "2×": two decimals with the trailing zeros dropped.
+fn speed_label(s: f64) -> String {
+    let two = Fixed(s, 2).to_string();
+    format!("{}×", two.trim_end_matches('0').trim_end_matches('.'))
 }

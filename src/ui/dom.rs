@@ -155,7 +155,7 @@ pub fn mark_build_time(ms: f64) {
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
     {
-        let _ = root.set_attribute("data-build-ms", &format!("{ms:.3}"));
+        let _ = root.set_attribute("data-build-ms", &super::num::Fixed(ms, 3).to_string());
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::app::{PaneData, Shared};
 use super::dom;
+use super::num::px;
 use crate::capture::{export, ExportFormat};
 use crate::i18n::{Lang, Ui};
 use wasm_bindgen::closure::Closure;
@@ -77,16 +78,21 @@ pub fn ladders_svg() -> Option<(String, f64, f64)> {
             continue;
         };
         let vb = el.get_attribute("viewBox").unwrap_or_default();
+        // JS parses the numbers: Rust's f64 parsing would add kilobytes to the wasm.
         let dims: Vec<f64> = vb
             .split_whitespace()
-            .filter_map(|v| v.parse().ok())
+            .map(js_sys::Number::parse_float)
+            .filter(|v| v.is_finite())
             .collect();
         let (w, hh) = match dims[..] {
             [_, _, w, h] => (w, h),
             _ => continue,
         };
         inner.push_str(&format!(
-            r#"<svg class="ladder" x="{x}" y="0" width="{w}" height="{hh}" viewBox="{vb}">{}</svg>"#,
+            r#"<svg class="ladder" x="{}" y="0" width="{}" height="{}" viewBox="{vb}">{}</svg>"#,
+            px(x),
+            px(w),
+            px(hh),
             el.inner_html()
         ));
         x += w + 24.0;
@@ -99,7 +105,9 @@ pub fn ladders_svg() -> Option<(String, f64, f64)> {
     let css = page_css(&doc).replace("]]>", "]] >");
     Some((
         format!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" style="font-family:system-ui,sans-serif"><style><![CDATA[{css}]]></style><rect width="100%" height="100%" fill="white"/>{inner}</svg>"#
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" style="font-family:system-ui,sans-serif"><style><![CDATA[{css}]]></style><rect width="100%" height="100%" fill="white"/>{inner}</svg>"#,
+            w = px(w),
+            h = px(h)
         ),
         w,
         h,

@@ -23,6 +23,8 @@ pub struct HeaderProps {
     /// File name without extension (`synack-http10-vs-11`).
     pub export_name: String,
     pub on_import: Callback<Rc<Vec<PaneData>>>,
+    /// An imported capture is on show (its timing choice is offered only then).
+    pub importing: bool,
 }
 
 #[component]
@@ -48,7 +50,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                 if let Some(panes) = props.panes.clone() {
                     <ExportMenu {lang} {panes} name={props.export_name.clone()} />
                 }
-                <ImportControl {lang} on_import={props.on_import.clone()} />
+                <ImportControl {lang} on_import={props.on_import.clone()} showing={props.importing} />
             </div>
         </header>
     }

@@ -21,6 +21,8 @@ use yew::prelude::*;
 pub struct ImportProps {
     pub lang: Lang,
     pub on_import: Callback<Rc<Vec<PaneData>>>,
+    /// The imported capture is what the page shows (not a scenario picked since).
+    pub showing: bool,
 }
 
 #[derive(Clone, PartialEq)]
@@ -195,7 +197,8 @@ pub fn ImportControl(p: &ImportProps) -> Html {
             <progress data-testid="import-progress" max="100" value={pct.to_string()}
                       aria-label={Ui::Reading.text(lang)}></progress>
         },
-        Status::Done(told) if told.is_empty() => html! {},
+        // Notes on an import are stale once another scenario is on show.
+        Status::Done(told) if told.is_empty() || !p.showing => html! {},
         Status::Done(told) => html! {
             <div class="import-note" role="status" data-testid="import-note">
                 <strong>{ Ui::ImportPartial.text(lang) }</strong>
@@ -209,7 +212,7 @@ pub fn ImportControl(p: &ImportProps) -> Html {
             </div>
         },
     };
-    let timing = matches!(&*status, Status::Done(_)).then(|| {
+    let timing = (p.showing && matches!(&*status, Status::Done(_))).then(|| {
         html! {
             <label class="timing">
                 <span>{ Ui::Timing.text(lang) }</span>

@@ -3,11 +3,11 @@
 
 use super::app::{PaneData, Shared};
 use super::dom::StyledSpan;
+use super::num::px;
 use super::pane::pane_title;
 use crate::i18n::scenarios::metric_name;
 use crate::i18n::{Lang, Msg};
 use crate::scenario::{MetricKey, MetricValue};
-use std::collections::BTreeSet;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -28,10 +28,14 @@ fn magnitude(v: MetricValue) -> u64 {
 pub fn Metrics(p: &MetricsProps) -> Html {
     let lang = p.lang;
     let panes = &*p.panes;
-    let keys: BTreeSet<MetricKey> = panes
-        .iter()
-        .flat_map(|pd| pd.metrics.iter().map(|m| m.key))
-        .collect();
+    // The keys any pane has, in MetricKey order (a dozen at most: kept sorted by insertion
+    // rather than through a BTreeSet, whose code would cost kilobytes of wasm).
+    let mut keys: Vec<MetricKey> = Vec::new();
+    for key in panes.iter().flat_map(|pd| pd.metrics.iter().map(|m| m.key)) {
+        if let Err(i) = keys.binary_search(&key) {
+            keys.insert(i, key);
+        }
+    }
     if keys.is_empty() {
         return html! {};
     }
@@ -48,7 +52,7 @@ pub fn Metrics(p: &MetricsProps) -> Html {
                     <span class="num">{ v.to_string() }</span>
                     { for bars.then(|| html! {
                         <StyledSpan class="bar"
-                              css={format!("width:{:.1}%", magnitude(v) as f64 * 100.0 / max as f64)} />
+                              css={format!("width:{}%", px(magnitude(v) as f64 * 100.0 / max as f64))} />
                     }) }
                 </td>
             },

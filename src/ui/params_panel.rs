@@ -4,7 +4,6 @@
 
 use crate::i18n::{choice_label, param_label, unit_label, Lang, Ui};
 use crate::scenario::{ParamSpec, Params, ScenarioId, Unit};
-use std::collections::BTreeMap;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -66,10 +65,30 @@ fn field(
     }
 }
 
+/// The message of each field whose last value was refused, in the order they were refused.
+/// A few entries at most: a Vec, not a map (a BTreeMap instance costs kilobytes of wasm).
+#[derive(Clone, Default, PartialEq)]
+struct Errors(Vec<(&'static str, String)>);
+
+impl Errors {
+    fn get(&self, key: &str) -> Option<&String> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, e)| e)
+    }
+
+    fn set(&mut self, key: &'static str, e: String) {
+        self.remove(key);
+        self.0.push((key, e));
+    }
+
+    fn remove(&mut self, key: &str) {
+        self.0.retain(|(k, _)| *k != key);
+    }
+}
+
 #[component]
 pub fn ParamPanel(p: &ParamProps) -> Html {
     let lang = p.lang;
-    let errors = use_state(BTreeMap::<&'static str, String>::new);
+    let errors = use_state(Errors::default);
     let on_value = {
         let (errors, params, seed, on_change) = (
             errors.clone(),
@@ -99,7 +118,7 @@ pub fn ParamPanel(p: &ParamProps) -> Html {
                     }
                 }
                 Err(e) => {
-                    errs.insert(key, e);
+                    errs.set(key, e);
                 }
             }
             errors.set(errs);
@@ -108,7 +127,7 @@ pub fn ParamPanel(p: &ParamProps) -> Html {
     let reset = {
         let (errors, on_change, id) = (errors.clone(), p.on_change.clone(), p.scenario);
         Callback::from(move |_: MouseEvent| {
-            errors.set(BTreeMap::new());
+            errors.set(Errors::default());
             on_change.emit((Params::defaults(id), 1));
         })
     };

@@ -4,6 +4,7 @@
 
 use super::app::Shared;
 use super::inspector::role_name;
+use super::num::px;
 use super::pane::pane_title;
 use crate::diagram::{edge_for, Edge, Place, BOX_H, BOX_W, EDGES, HEIGHT, PLACES, WIDTH};
 use crate::i18n::{Lang, Msg};
@@ -84,8 +85,13 @@ fn edge_view(e: &Edge, lang: Lang, hot: Option<u64>) -> Html {
     );
     let (s, t) = (clip(a, ctrl), clip(b, ctrl));
     let d = format!(
-        "M{:.1},{:.1} Q{:.1},{:.1} {:.1},{:.1}",
-        s.0, s.1, ctrl.0, ctrl.1, t.0, t.1
+        "M{},{} Q{},{} {},{}",
+        px(s.0),
+        px(s.1),
+        px(ctrl.0),
+        px(ctrl.1),
+        px(t.0),
+        px(t.1)
     );
     let (lx, ly) = (mid.0 + f64::from(e.label.0), mid.1 + f64::from(e.label.1));
     let anchor = match e.label.0 {
@@ -105,10 +111,10 @@ fn edge_view(e: &Edge, lang: Lang, hot: Option<u64>) -> Html {
            class={classes!("edge", hot.is_some().then_some("hot"))}
            data-testid={hot.map(|_| "hot-edge")}>
             <path d={d} marker-end={if hot.is_some() { "url(#sd-head-hot)" } else { "url(#sd-head)" }} />
-            <text x={format!("{lx:.1}")} y={format!("{y0:.1}")} text-anchor={anchor}>
+            <text x={px(lx).to_string()} y={px(y0).to_string()} text-anchor={anchor}>
                 <tspan class="ev">{ event }</tspan>
                 { for (!action.is_empty()).then(|| html! {
-                    <tspan class="act" x={format!("{lx:.1}")} dy="15">{ action }</tspan>
+                    <tspan class="act" x={px(lx).to_string()} dy="15">{ action }</tspan>
                 }) }
             </text>
         </g>
@@ -122,13 +128,13 @@ fn marker(h: &Here) -> Html {
     let half = f64::from(BOX_W) / 2.0;
     match h.role {
         Role::Server => html! {
-            <g class="here-mark here-server" transform={format!("translate({:.1},{y:.1})", x + half + 14.0)}>
+            <g class="here-mark here-server" transform={format!("translate({},{})", px(x + half + 14.0), px(y))}>
                 <polygon points="0,-12 12,0 0,12 -12,0" />
                 <text y="4" text-anchor="middle">{ "S" }</text>
             </g>
         },
         _ => html! {
-            <g class="here-mark here-client" transform={format!("translate({:.1},{y:.1})", x - half - 14.0)}>
+            <g class="here-mark here-client" transform={format!("translate({},{})", px(x - half - 14.0), px(y))}>
                 <circle r="11" />
                 <text y="4" text-anchor="middle">{ "C" }</text>
             </g>

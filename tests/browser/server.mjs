@@ -8,11 +8,21 @@
 //   const srv = await start();            // { url, origin, requests, close() }
 //   // srv.url === 'http://127.0.0.1:PORT/synack/'
 //
-// As a program: node tests/browser/server.mjs [--dir DIR] [--base /synack/] [--port 8080] [--host 127.0.0.1]
+// By default every response is `Cache-Control: no-store` and uncompressed (what the browser tests
+// want). With `staticHost: true` (--static-host) it answers like the production host of
+// docs/nginx.conf, for Lighthouse (tests/perf/lighthouse.mjs), whose simulated throttling charges
+// transfer bytes: brotli or gzip by Accept-Encoding for wasm/js/css/html/svg/json (compressed
+// once, at start, at the highest levels), `Vary: Accept-Encoding`, a year's immutable caching
+// of the hashed files and `no-cache` for the rest, and the page's Content-Security-Policy as a
+// header with frame-ancestors.
+//
+// As a program: node tests/browser/server.mjs [--dir DIR] [--base /synack/] [--port 8080]
+//                                              [--host 127.0.0.1] [--static-host] [--log]
 
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -41,6 +51,61 @@ export function mimeType(file) {
   return MIME[path.extname(file).toLowerCase()] || 'application/octet-stream';
 }
 
+// What docs/nginx.conf compresses, and its rule for the hashed (immutable) file names.
+const COMPRESSIBLE = new Set(['.wasm', '.js', '.mjs', '.css', '.html', '.svg', '.json', '.txt', '.webmanifest']);
+const HASHED = /-[0-9a-f]{16}(_bg)?\.(wasm|js|css|svg)$/i;
+
+/** brotli -q 11 and gzip -9 of every compressible file under `dir`, by absolute path. */
+function precompress(dir) {
+  const out = new Map();
+  for (const rel of fs.readdirSync(dir, { recursive: true }).map(String)) {
+    const file = path.join(dir, rel);
+    if (!COMPRESSIBLE.has(path.extname(file).toLowerCase())) continue;
+    const st = fs.statSync(file);
+    if (!st.isFile()) continue;
+    const raw = fs.readFileSync(file);
+    out.set(file, {
+      mtimeMs: st.mtimeMs,
+      br: zlib.brotliCompressSync(raw, {
+        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+      }),
+      gzip: zlib.gzipSync(raw, { level: 9 }),
+      rawLength: raw.length,
+    });
+  }
+  return out;
+}
+
+/** The policy of index.html's <meta http-equiv="Content-Security-Policy">, plus frame-ancestors
+ * (honoured only in a header), as docs/nginx.conf sends it; null when there is no such meta. */
+function cspHeader(dir) {
+  let html;
+  try {
+    html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+  } catch {
+    return null;
+  }
+  // Attributes in any order, quoted or not (Trunk's minifier reorders them and drops quotes).
+  for (const [tag] of html.matchAll(/<meta\b[^>]*>/gi)) {
+    if (!/http-equiv=["']?Content-Security-Policy\b/i.test(tag)) continue;
+    const m = /\bcontent=(?:"([^"]*)"|'([^']*)')/i.exec(tag);
+    if (m) return `${m[1] ?? m[2]}; frame-ancestors *`;
+  }
+  return null;
+}
+
+/** The encoding to send: brotli, then gzip, when the client accepts it (q=0 refuses). */
+function pickEncoding(acceptEncoding) {
+  const accepted = new Set(
+    String(acceptEncoding || '')
+      .split(',')
+      .map((part) => part.trim().split(';'))
+      .filter(([, q]) => !q || !/^\s*q=0(\.0*)?\s*$/.test(q))
+      .map(([name]) => name.trim().toLowerCase()),
+  );
+  return ['br', 'gzip'].find((e) => accepted.has(e)) ?? null;
+}
+
 function normBase(base) {
   let b = base || '/';
   if (!b.startsWith('/')) b = '/' + b;
@@ -50,7 +115,7 @@ function normBase(base) {
 
 /**
  * Starts the server.
- * @param {{dir?: string, base?: string, port?: number, host?: string, log?: boolean}} [opts]
+ * @param {{dir?: string, base?: string, port?: number, host?: string, log?: boolean, staticHost?: boolean}} [opts]
  * @returns {Promise<{url: string, origin: string, base: string, dir: string,
  *   requests: {method: string, path: string, status: number}[], close: () => Promise<void>}>}
  */
@@ -60,6 +125,9 @@ export async function start(opts = {}) {
   const host = opts.host || '127.0.0.1';
   const port = opts.port ?? 0;
   const requests = [];
+  const staticHost = Boolean(opts.staticHost);
+  const compressed = staticHost ? precompress(dir) : new Map();
+  const csp = staticHost ? cspHeader(dir) : null;
 
   const server = http.createServer((req, res) => {
     const rawPath = (req.url || '/').split('?')[0].split('#')[0];
@@ -67,7 +135,8 @@ export async function start(opts = {}) {
     requests.push(entry);
     const send = (status, headers, body) => {
       entry.status = status;
-      res.writeHead(status, { 'Cache-Control': 'no-store', ...headers });
+      const common = staticHost ? { 'Cache-Control': 'no-cache', ...(csp && { 'Content-Security-Policy': csp }) } : { 'Cache-Control': 'no-store' };
+      res.writeHead(status, { ...common, ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
       if (opts.log) console.log(`${status} ${req.method} ${req.url}`);
     };
@@ -93,9 +162,25 @@ export async function start(opts = {}) {
 
     fs.stat(file, (err, st) => {
       if (err || !st.isFile()) return notFound();
-      fs.readFile(file, (err2, body) => {
+      fs.readFile(file, (err2, raw) => {
         if (err2) return notFound();
-        send(200, { 'Content-Type': mimeType(file), 'Content-Length': body.length }, body);
+        const headers = { 'Content-Type': mimeType(file) };
+        let body = raw;
+        if (staticHost) {
+          if (HASHED.test(file)) headers['Cache-Control'] = 'public, max-age=31536000, immutable';
+          const variants = compressed.get(file);
+          if (variants) {
+            headers.Vary = 'Accept-Encoding';
+            const enc = pickEncoding(req.headers['accept-encoding']);
+            // A file changed since start (a rebuild) is sent as it is now, uncompressed.
+            if (enc && variants.rawLength === raw.length && variants.mtimeMs === st.mtimeMs) {
+              headers['Content-Encoding'] = enc;
+              body = variants[enc];
+            }
+          }
+        }
+        headers['Content-Length'] = body.length;
+        send(200, headers, body);
       });
     });
   });
@@ -143,8 +228,9 @@ if (!process.env.NODE_TEST_CONTEXT && process.argv[1] && path.resolve(process.ar
     port: Number(opt('--port', '8080')),
     host: opt('--host', '127.0.0.1'),
     log: args.includes('--log'),
+    staticHost: args.includes('--static-host'),
   });
-  console.log(`serving ${srv.dir} at ${srv.url} (Ctrl-C to stop)`);
+  console.log(`serving ${srv.dir} at ${srv.url}${args.includes('--static-host') ? ' as a static host (compressed, cached)' : ''} (Ctrl-C to stop)`);
   const stop = () => srv.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -442,6 +442,11 @@ test('import: timing of a capture switches between real and evenly spaced', { ti
     .map((e) => e.getAttribute('style')).join() === want, realStyles, { timeout: UI_TIMEOUT });
   assert.deepEqual(await ticks(), real, 'real timing again');
   await audit(page, 'import timing toggle');
+
+  // Back to the scenario: the capture's timing choice goes with the capture.
+  await page.click('[data-testid=back-to-scenario]');
+  await page.locator('[data-testid=back-to-scenario]').waitFor({ state: 'detached' });
+  await timing.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   assertClean();
 });
 

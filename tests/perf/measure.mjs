@@ -1,13 +1,16 @@
-// synack's measurements: sizes, cold load, frame times, memory over a looped playback, idle work,
-// timeline rebuild, and (optionally) the criterion medians. Run through `scripts/measure`, which
-// builds first; this file only measures what is in dist/ (or $SYNACK_DIST).
+// synack's measurements: sizes, Lighthouse, cold load, frame times, memory over a looped
+// playback, idle work, timeline rebuild, and (optionally) the criterion medians. Run through
+// `scripts/measure`, which builds first; this file only measures what is in dist/ (or
+// $SYNACK_DIST, or --dist DIR).
 //
 //   node tests/perf/measure.mjs [--quick] [--loads N] [--loop-minutes N] [--json-only]
 //                               [--bench] [--out FILE] [--skip SECTION[,SECTION]]
+//                               [--only SECTION[,SECTION]] [--dist DIR]
+//                               [--lighthouse-runs N] [--report-dir DIR]
 //
 // It measures, it does not gate: every budget missed is printed as "BUDGET MISSED: ..." and the
 // exit status is still 0 (non-zero only when it could not run at all, e.g. no dist/ or Chromium).
-// Sections: sizes, load, frames, memory, idle, rebuild, bench.
+// Sections: sizes, lighthouse, load, frames, memory, idle, rebuild, bench.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 import { start, defaultDist, repoRoot, CHROMIUM, CHROMIUM_ARGS } from '../browser/server.mjs';
+import { runLighthouse, lighthouseLines, shownPath } from './lighthouse.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Options and budgets
@@ -33,7 +37,14 @@ const BENCH = flag('--bench');
 const LOADS = Number(value('--loads', QUICK ? 3 : 5));
 const LOOP_MINUTES = Number(value('--loop-minutes', QUICK ? 1 : 10));
 const OUT = path.resolve(repoRoot, value('--out', 'target/measure.json'));
-const SKIP = new Set(String(value('--skip', '')).split(',').filter(Boolean));
+const SECTIONS = ['sizes', 'lighthouse', 'load', 'frames', 'idle', 'rebuild', 'memory', 'bench'];
+const list = (name) => String(value(name, '')).split(',').filter(Boolean);
+const ONLY = list('--only');
+const SKIP = new Set([...list('--skip'), ...(ONLY.length ? SECTIONS.filter((s) => !ONLY.includes(s)) : [])]);
+for (const s of [...list('--skip'), ...ONLY]) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s} (sections: ${SECTIONS.join(', ')})`);
+const DIST = path.resolve(value('--dist', defaultDist));
+const LIGHTHOUSE_RUNS = Number(value('--lighthouse-runs', QUICK ? 1 : 3));
+const REPORT_DIR = path.resolve(value('--report-dir', path.join(repoRoot, 'target/measure')));
 const BENCH_DIR = path.resolve(repoRoot, process.env.CARGO_TARGET_DIR || 'target/bench', 'criterion');
 const SCENARIO_HASH = 's=http10-vs-11&lang=en';
 const HEAVY_HASH = 's=http10-vs-11&n=20&parallel=1&size=100000&lang=en';
@@ -55,6 +66,7 @@ const BUDGET = {
 
 if (!Number.isFinite(LOADS) || LOADS < 1) throw new Error('--loads must be a positive number');
 if (!Number.isFinite(LOOP_MINUTES) || LOOP_MINUTES < 0) throw new Error('--loop-minutes must be a number ≥ 0');
+if (!Number.isInteger(LIGHTHOUSE_RUNS) || LIGHTHOUSE_RUNS < 1) throw new Error('--lighthouse-runs must be a positive integer');
 
 // ---------------------------------------------------------------------------------------------
 // Output helpers
@@ -129,7 +141,7 @@ function measureSizes(dist) {
     total.gzip <= BUDGET.totalGzipBytes,
     `total size ${total.gzip} B gzip -9 > ${BUDGET.totalGzipBytes} B (130 KiB)`,
   );
-  return { dist: path.relative(repoRoot, dist) || '.', ...byKind, total, budgetGzipBytes: BUDGET.totalGzipBytes, withinBudget: ok };
+  return { dist: shownPath(dist) || '.', ...byKind, total, budgetGzipBytes: BUDGET.totalGzipBytes, withinBudget: ok };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -744,6 +756,11 @@ function report(r) {
     L.push(`  ${pad('total', 8)} ${lpad(s.total.raw, 10)} ${lpad(s.total.gzip, 10)} ${lpad(s.total.brotli, 10)}   budget ≤ ${s.budgetGzipBytes} gzip (130 KiB): ${s.withinBudget ? 'ok' : 'MISSED'}`);
     if (s.other.files.length) L.push(`  (other = ${s.other.files.map((f) => f.file).join(', ')})`);
   }
+  if (r.lighthouse) {
+    const lh = r.lighthouse;
+    h(`Lighthouse ${lh.lighthouseVersion}, ${lh.formFactor}, ${lh.throttling} throttling, ${lh.url} served as ${lh.host}`);
+    L.push(...lighthouseLines(lh));
+  }
   if (r.load) {
     const m = r.load.summary;
     h(`Cold load → first animated frame, ${r.load.loads} fresh contexts, ${r.load.url} (ms from navigation start: median [min–max])`);
@@ -825,14 +842,14 @@ function report(r) {
   if (r.budgetsMissed.length) for (const m of r.budgetsMissed) L.push(`BUDGET MISSED: ${m}`);
   else L.push('All budgets met.');
   if (r.machine.underLoad) L.push('NOTE: other work was running on these cores; timing numbers are pessimistic — re-run on an idle machine for figures to quote.');
-  L.push(`JSON: ${path.relative(repoRoot, OUT)}`);
+  L.push(`JSON: ${shownPath(OUT)}`);
   return L.join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
 // Main
 
-const dist = defaultDist;
+const dist = DIST;
 if (!fs.existsSync(path.join(dist, 'index.html'))) {
   console.error(`error: ${path.join(dist, 'index.html')} not found: run trunk build --release (or scripts/measure without --no-build)`);
   process.exit(1);
@@ -840,7 +857,8 @@ if (!fs.existsSync(path.join(dist, 'index.html'))) {
 const result = {
   when: new Date().toISOString(),
   mode: QUICK ? 'quick' : 'full',
-  options: { loads: LOADS, loopMinutes: LOOP_MINUTES, bench: BENCH, skip: [...SKIP] },
+  dist: shownPath(dist) || '.',
+  options: { loads: LOADS, loopMinutes: LOOP_MINUTES, lighthouseRuns: LIGHTHOUSE_RUNS, bench: BENCH, skip: [...SKIP] },
   machine: { cpus: os.cpus().length, loadStart: load(), loadEnd: null, underLoad: false },
   browserVersion: null,
   budgets: BUDGET,
@@ -859,22 +877,30 @@ async function section(name, fn) {
   progress(`${name} done in ${Math.round((Date.now() - t) / 1000)} s`);
 }
 
+// The sections that share one Playwright browser and the plain test server, in order.
+const pageSections = { load: measureLoad, frames: measureFrames, idle: measureIdle, rebuild: measureRebuild, memory: measureMemory };
 await section('sizes', () => measureSizes(dist));
-if (!fs.existsSync(CHROMIUM)) {
+const wanted = (names) => names.some((n) => !SKIP.has(n));
+if (wanted(['lighthouse', ...Object.keys(pageSections)]) && !fs.existsSync(CHROMIUM)) {
   result.errors.push(`${CHROMIUM} does not exist: no browser measurements (scripts/setup installs chromium)`);
 } else {
-  server = await start({ dir: dist, base: '/synack/' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: WAIT });
-  result.browserVersion = browser.version();
-  try {
-    await section('load', measureLoad);
-    await section('frames', measureFrames);
-    await section('idle', measureIdle);
-    await section('rebuild', measureRebuild);
-    await section('memory', measureMemory);
-  } finally {
-    await browser.close();
-    await server.close();
+  // Lighthouse first, with a Chromium and a server of its own, before anything else runs.
+  await section('lighthouse', async () => {
+    const lh = await runLighthouse({ dist, runs: LIGHTHOUSE_RUNS, reportDir: REPORT_DIR, progress });
+    missed.push(...lh.budgetsMissed);
+    result.browserVersion ??= lh.browserVersion;
+    return lh;
+  });
+  if (wanted(Object.keys(pageSections))) {
+    server = await start({ dir: dist, base: '/synack/' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: WAIT });
+    result.browserVersion = browser.version();
+    try {
+      for (const [name, fn] of Object.entries(pageSections)) await section(name, fn);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
   }
 }
 if (BENCH) await section('bench', readBench);
