@@ -59,10 +59,6 @@ pub fn Controls(p: &ControlsProps) -> Html {
         SPEEDS.get(i).copied().unwrap_or(1.0)
     });
     let end = p.scale.total().max(1);
-    let ticks = p.stops.iter().map(|s| {
-        let pct = p.scale.pos(*s) * 100.0 / end as f64;
-        html! { <StyledSpan class="tick" css={format!("left:{}%", Fixed(pct, 3))} /> }
-    });
     let (play_label, play_icon) = if p.playing {
         (Msg::Pause.text(lang), icons::pause())
     } else {
@@ -105,7 +101,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                        step="any" value={Fixed(p.scale.pos(p.t), 0).to_string()}
                        aria-label={Msg::Scrubber.text(lang)}
                        aria-valuetext={format!("t = {}", p.t)} oninput={on_input} />
-                <div class="ticks" aria-hidden="true">{ for ticks }</div>
+                <Ticks stops={p.stops.clone()} scale={p.scale.clone()} />
             </div>
             <p class="hint">{ Msg::KeyboardHint.text(lang) }</p>
         </div>
@@ -116,4 +112,23 @@ pub fn Controls(p: &ControlsProps) -> Html {
 fn speed_label(s: f64) -> String {
     let two = Fixed(s, 2).to_string();
     format!("{}×", two.trim_end_matches('0').trim_end_matches('.'))
+}
+
+#[derive(Properties, PartialEq)]
+struct TicksProps {
+    stops: Rc<[SimTime]>,
+    scale: Shared<TimeScale>,
+}
+
+/// A tick under the scrubber per step. Its own component so that the hundreds of ticks of a
+/// dense run are laid out once per timeline, not again on every animation frame (the
+/// controls re-render with the playhead; these props do not change then).
+#[component]
+fn Ticks(p: &TicksProps) -> Html {
+    let end = p.scale.total().max(1);
+    let ticks = p.stops.iter().map(|s| {
+        let pct = p.scale.pos(*s) * 100.0 / end as f64;
+        html! { <StyledSpan class="tick" css={format!("left:{}%", Fixed(pct, 3))} /> }
+    });
+    html! { <div class="ticks" aria-hidden="true">{ for ticks }</div> }
 }

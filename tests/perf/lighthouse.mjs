@@ -62,7 +62,13 @@ async function launchChromium() {
         await exited;
       }
     }
-    fs.rmSync(profile, { recursive: true, force: true });
+    // Chromium's helper processes can still be writing into the profile for a moment after the
+    // browser process exits (seen as ENOTEMPTY): retry, and never fail a measurement over it.
+    try {
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch (e) {
+      console.error(`    (could not remove the profile ${profile}: ${e.message})`);
+    }
   };
   // Chromium writes the port it picked to DevToolsActivePort in the profile.
   const portFile = path.join(profile, 'DevToolsActivePort');
