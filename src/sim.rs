@@ -14,6 +14,7 @@ mod rng;
 mod trace;
 pub mod workloads;
 
+pub use fxhash::FxHashMap;
 pub use link::{DropRule, LinkConfig};
 pub use middlebox::{conn_key, ConnKey, MiddleboxConfig, MiddleboxEvent, OnUnknown};
 pub use net::{HostId, Net, Notification, SimError, SockEvent, SocketId};

@@ -8,8 +8,9 @@
 //! close come out as FIN-WAIT-1 → CLOSING → TIME-WAIT on both sides, as the kernel did it.
 
 use super::{http_method, Capture};
+use crate::sim::FxHashMap;
 use crate::tcp::{Cause, Flags, Segment, SeqNum, State, UserCall};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::SocketAddrV4;
 
 /// One connection as seen on the wire.
@@ -135,8 +136,8 @@ fn key(a: SocketAddrV4, b: SocketAddrV4) -> (SocketAddrV4, SocketAddrV4) {
 /// Which connection each packet belongs to: by 4-tuple, a new connection when a fresh SYN
 /// reuses a 4-tuple that already saw FIN or RST.
 fn assign(cap: &Capture) -> (Vec<usize>, Vec<usize>) {
-    let mut current: BTreeMap<(SocketAddrV4, SocketAddrV4), (usize, SeqNum, bool)> =
-        BTreeMap::new();
+    let mut current: FxHashMap<(SocketAddrV4, SocketAddrV4), (usize, SeqNum, bool)> =
+        FxHashMap::default();
     let mut conn_of = Vec::with_capacity(cap.packets.len());
     let mut first_packet = Vec::new();
     for (i, p) in cap.packets.iter().enumerate() {

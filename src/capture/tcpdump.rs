@@ -5,10 +5,10 @@
 
 use super::error::{ImportError, Position};
 use super::{CapturedPacket, Sink};
+use crate::sim::FxHashMap;
 use crate::tcp::{Flags, Segment, SeqNum};
 use crate::time::SimDuration;
 use crate::timeline::Timeline;
-use std::collections::HashMap;
 use std::fmt::Write;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -101,7 +101,7 @@ struct Dir {
 
 pub fn read(b: &[u8], sink: &mut Sink) -> Result<(), ImportError> {
     let text = String::from_utf8_lossy(b);
-    let mut dirs: HashMap<(SocketAddrV4, SocketAddrV4), Dir> = HashMap::new();
+    let mut dirs: FxHashMap<(SocketAddrV4, SocketAddrV4), Dir> = FxHashMap::default();
     let mut last_ts = 0u64;
     let mut day = 0u64;
     for (i, l) in text.lines().enumerate() {

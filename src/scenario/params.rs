@@ -3,7 +3,6 @@
 //! in the URL hash and the CLI's `--set`.
 
 use super::{ScenarioError, ScenarioId};
-use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
@@ -102,18 +101,16 @@ impl ParamSpec {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Params {
     pub scenario: ScenarioId,
-    values: BTreeMap<&'static str, i64>,
+    /// One value per entry of `scenario.params()`, in that order (a handful: a Vec, where a
+    /// map would add kilobytes of monomorphised code to the wasm).
+    values: Vec<i64>,
 }
 
 impl Params {
     pub fn defaults(scenario: ScenarioId) -> Params {
         Params {
             scenario,
-            values: scenario
-                .params()
-                .iter()
-                .map(|p| (p.key, p.default))
-                .collect(),
+            values: scenario.params().iter().map(|p| p.default).collect(),
         }
     }
 
@@ -130,30 +127,24 @@ impl Params {
     }
 
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), ScenarioError> {
-        let spec = self
-            .scenario
-            .params()
-            .iter()
-            .find(|p| p.key == key)
-            .ok_or_else(|| ScenarioError::UnknownParam {
-                scenario: self.scenario.id(),
-                key: key.chars().take(40).collect(),
-            })?;
-        let v = spec.parse(value)?;
-        self.values.insert(spec.key, v);
+        let specs = self.scenario.params();
+        let i =
+            specs
+                .iter()
+                .position(|p| p.key == key)
+                .ok_or_else(|| ScenarioError::UnknownParam {
+                    scenario: self.scenario.id(),
+                    key: key.chars().take(40).collect(),
+                })?;
+        self.values[i] = specs[i].parse(value)?;
         Ok(())
     }
 
     /// The value of `key` (its default if the key is not this scenario's: a programming slip,
     /// not user input, so it must not panic either).
     pub fn get(&self, key: &str) -> i64 {
-        self.values.get(key).copied().unwrap_or_else(|| {
-            self.scenario
-                .params()
-                .iter()
-                .find(|p| p.key == key)
-                .map_or(0, |p| p.default)
-        })
+        let i = self.scenario.params().iter().position(|p| p.key == key);
+        i.and_then(|i| self.values.get(i).copied()).unwrap_or(0)
     }
 
     pub fn get_u64(&self, key: &str) -> u64 {

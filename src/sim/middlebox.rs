@@ -3,8 +3,8 @@
 //! answers them with a reset — the seed's reason for heartbeats ("most firewalls close
 //! connections that stay inactive for a long time").
 
+use super::fxhash::FxHashMap;
 use crate::time::{SimDuration, SimTime};
-use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 /// What the middlebox does with a packet of a connection it does not (or no longer) know.
@@ -51,7 +51,7 @@ pub enum MiddleboxEvent {
 pub(crate) struct Middlebox {
     pub cfg: MiddleboxConfig,
     /// Last time each known connection carried a packet.
-    pub conns: BTreeMap<ConnKey, SimTime>,
+    pub conns: FxHashMap<ConnKey, SimTime>,
 }
 
 /// The middlebox's verdict on one packet.
@@ -65,7 +65,7 @@ impl Middlebox {
     pub fn new(cfg: MiddleboxConfig) -> Middlebox {
         Middlebox {
             cfg,
-            conns: BTreeMap::new(),
+            conns: FxHashMap::default(),
         }
     }
 

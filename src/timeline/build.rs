@@ -1,10 +1,9 @@
 //! Trace → Timeline.
 
 use super::{Lane, Note, Packet, Role, Step, Timeline, Track};
-use crate::sim::{HostId, MiddleboxEvent, Proto, SocketId, StateRecord, Trace};
+use crate::sim::{FxHashMap, HostId, MiddleboxEvent, Proto, SocketId, StateRecord, Trace};
 use crate::tcp::{Segment, SeqNum, State, UserCall};
 use crate::time::SimTime;
-use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 /// Which simulated host a lane shows, and in what role.
@@ -96,7 +95,7 @@ impl Timeline {
 
         let mut packets = Vec::with_capacity(packet_records.len());
         let mut packet_index = vec![None; packet_records.len()];
-        let mut directions: BTreeMap<u128, Direction> = BTreeMap::new();
+        let mut directions: FxHashMap<u128, Direction> = FxHashMap::default();
         // Arrivals are a run of their own, so that the sends stay one sorted run (see below).
         let mut arrivals = Vec::new();
         for (trace_idx, p) in packet_records.into_iter().enumerate() {
