@@ -296,6 +296,24 @@ mod tests {
                 std::mem::swap(&mut dst, &mut src);
             }
         }
+
+        /// `from_a` and `from_b` were sent at the same instant and cross on the wire: each end
+        /// takes the other's, then their replies are delivered until both are quiet.
+        fn cross(
+            &mut self,
+            a: &mut Endpoint,
+            b: &mut Endpoint,
+            from_a: Vec<Segment>,
+            from_b: Vec<Segment>,
+        ) {
+            let now = self.tick();
+            let ra: Vec<Segment> = from_b.iter().flat_map(|s| a.on_segment(now, s)).collect();
+            let rb: Vec<Segment> = from_a.iter().flat_map(|s| b.on_segment(now, s)).collect();
+            self.record(a);
+            self.record(b);
+            self.deliver(ra, b, a);
+            self.deliver(rb, a, b);
+        }
     }
 
     fn pair() -> (Endpoint, Endpoint) {
@@ -339,13 +357,7 @@ mod tests {
         let now = w.tick();
         let fa = a.close(now).unwrap();
         let fb = b.close(now).unwrap();
-        let now = w.tick();
-        let ra: Vec<Segment> = fb.iter().flat_map(|s| a.on_segment(now, s)).collect();
-        let rb: Vec<Segment> = fa.iter().flat_map(|s| b.on_segment(now, s)).collect();
-        w.record(&mut a);
-        w.record(&mut b);
-        w.deliver(ra, &mut b, &mut a);
-        w.deliver(rb, &mut a, &mut b);
+        w.cross(&mut a, &mut b, fa, fb);
         assert_eq!((a.state(), b.state()), (State::TimeWait, State::TimeWait));
 
         // FIN-WAIT-1 → TIME-WAIT: the peer's bare ACK is lost, its FIN acknowledges ours.
@@ -363,13 +375,7 @@ mod tests {
         let now = w.tick();
         let sa = a.connect(now, SeqNum(1000)).unwrap();
         let sb = b.connect(now, SeqNum(5000)).unwrap();
-        let now = w.tick();
-        let ra: Vec<Segment> = sb.iter().flat_map(|s| a.on_segment(now, s)).collect();
-        let rb: Vec<Segment> = sa.iter().flat_map(|s| b.on_segment(now, s)).collect();
-        w.record(&mut a);
-        w.record(&mut b);
-        w.deliver(ra, &mut b, &mut a);
-        w.deliver(rb, &mut a, &mut b);
+        w.cross(&mut a, &mut b, sa, sb);
         assert_eq!(
             (a.state(), b.state()),
             (State::Established, State::Established)

@@ -55,6 +55,20 @@ function assertSameOrigin(urls, what) {
   assert.ok(urls.length > 0, `${what}: requests were seen`);
 }
 
+/** A page in a context of its own (openApp's has no hook for an init script before the first
+ * load) that records CSP violations, console messages, requests and page errors. */
+async function recordingPage(t) {
+  const context = await testBrowser().newContext({ reducedMotion: 'reduce', viewport: { width: 1280, height: 800 } });
+  t.after(() => context.close());
+  context.setDefaultTimeout(TIMEOUT);
+  await context.addInitScript(RECORD_VIOLATIONS);
+  const seen = watch(context);
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  return { page, seen, pageErrors };
+}
+
 test('the built pages contain no inline script or style', () => {
   for (const name of ['index.html', 'embed.html']) {
     const html = fs.readFileSync(path.join(defaultDist, name), 'utf8');
@@ -74,15 +88,7 @@ test('the built pages contain no inline script or style', () => {
 });
 
 test('the app runs with its CSP enforced and stays on its own origin', { timeout: TEST_TIMEOUT }, async (t) => {
-  // A context of our own (openApp's has no hook for an init script before the first load).
-  const context = await testBrowser().newContext({ reducedMotion: 'reduce', viewport: { width: 1280, height: 800 } });
-  t.after(() => context.close());
-  context.setDefaultTimeout(TIMEOUT);
-  await context.addInitScript(RECORD_VIOLATIONS);
-  const seen = watch(context);
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  const { page, seen, pageErrors } = await recordingPage(t);
   await page.goto(`${testServer().url}#s=handshake&lang=en`, { waitUntil: 'load' });
   await page.locator('[data-testid=app][data-ready="true"]').waitFor({ timeout: TIMEOUT });
   await assertPolicy(page, 'index.html');
@@ -118,14 +124,7 @@ test('the app runs with its CSP enforced and stays on its own origin', { timeout
 });
 
 test('embed.html and its iframes run with the CSP enforced and stay on their own origin', { timeout: TEST_TIMEOUT }, async (t) => {
-  const context = await testBrowser().newContext({ reducedMotion: 'reduce', viewport: { width: 1280, height: 800 } });
-  t.after(() => context.close());
-  context.setDefaultTimeout(TIMEOUT);
-  await context.addInitScript(RECORD_VIOLATIONS);
-  const seen = watch(context);
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  const { page, seen, pageErrors } = await recordingPage(t);
   await page.goto(`${testServer().url}embed.html`, { waitUntil: 'load' });
   await assertPolicy(page, 'embed.html');
   // Its stylesheet applied (a file, not an inline <style>).
