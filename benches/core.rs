@@ -10,10 +10,11 @@ use synack::time::SimTime;
 
 fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("sim");
-    let segs = bulk(1 << 20).unwrap_or(0);
+    let data = vec![7u8; 1 << 20];
+    let segs = bulk(&data).unwrap_or(0);
     g.throughput(Throughput::Elements(segs as u64));
     g.bench_function("bulk_1MiB_segments", |b| {
-        b.iter(|| black_box(bulk(1 << 20).unwrap_or(0)))
+        b.iter(|| black_box(bulk(&data).unwrap_or(0)))
     });
     let segs = short_connections(10_000).unwrap_or(0);
     g.throughput(Throughput::Elements(segs as u64));

@@ -4,16 +4,13 @@
 //! `ui` → `i18n` → `scenario` → `app` → `timeline` → `sim` → `tcp` → `time`.
 //! Everything but `ui` is pure Rust with no web dependency and is tested natively.
 
-pub mod app;
+// The core layers are compiled as the `synack-core` crate (src/core.rs), for speed.
+pub use synack_core::{app, scenario, sim, tcp, time, timeline};
+
 pub mod capture;
 pub mod diagram;
 pub mod i18n;
-pub mod scenario;
 pub mod share;
-pub mod sim;
-pub mod tcp;
-pub mod time;
-pub mod timeline;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

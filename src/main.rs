@@ -1,6 +1,12 @@
 //! The `synack` binary: in the browser (wasm32) it starts the Yew app; natively it is the
 //! command-line tool over the same core (DESIGN.md, "Native CLI").
 
+/// Talc instead of std's dlmalloc in the browser: the scenario rebuild allocates thousands of
+/// small blocks, and Talc serves them faster from less code (ARCHITECTURE.md, "Allocator").
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(target_arch = "wasm32")]
 fn main() {
     synack::ui::start();

@@ -96,6 +96,37 @@ fn pure_layers_only_reach_down() {
     }
 }
 
+/// The layers a rebuild runs are their own crate (`synack-core`, so the release profile can
+/// build them for speed): exactly these modules, and no dependency at all, so nothing in them
+/// can reach the web even through a crate added later.
+#[test]
+fn the_core_crate_holds_the_rebuild_layers_and_depends_on_nothing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let core = fs::read_to_string(root.join("src/core.rs")).unwrap();
+    let mods: Vec<&str> = core
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub mod ")?.strip_suffix(';'))
+        .collect();
+    assert_eq!(mods, ["app", "scenario", "sim", "tcp", "time", "timeline"]);
+    for m in &mods {
+        let (_, below) = LAYERS.iter().find(|(l, _)| l == m).unwrap();
+        assert!(
+            below.iter().all(|b| mods.contains(b)),
+            "core layer {m} uses a layer outside the core crate"
+        );
+    }
+    let manifest = fs::read_to_string(root.join("core/Cargo.toml")).unwrap();
+    let deps = manifest
+        .split("[dependencies]")
+        .nth(1)
+        .expect("core/Cargo.toml has a [dependencies] table");
+    assert!(
+        deps.lines()
+            .all(|l| l.trim().is_empty() || l.starts_with('#')),
+        "synack-core must not depend on anything: {deps}"
+    );
+}
+
 #[test]
 fn the_checker_can_fail() {
     assert!(uses("use yew::prelude::*;", "yew"));

@@ -150,3 +150,60 @@ fn recv_sends_a_window_update_when_the_window_reopens() {
         .iter()
         .all(|p| !(*p.src.ip() == C && p.segment.payload.len() == 1)));
 }
+
+/// recv_into() reads what recv() reads and keeps the window books the same way: the same
+/// bytes arrive, and the same segments cross the link, whichever the application calls.
+#[test]
+fn recv_into_reads_and_reopens_the_window_like_recv() {
+    let small = Config {
+        rcv_wnd: 4000,
+        ..Config::default()
+    };
+    let data: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+    let run = |into: bool| {
+        let (mut net, k, a) = pair(Some(small));
+        net.send(k, &data).unwrap();
+        let mut got = Vec::new();
+        while let Some(ns) = net.step() {
+            for n in ns {
+                if n.socket == Some(a) && matches!(n.event, SockEvent::Tcp(TcpEvent::Data(_))) {
+                    if into {
+                        let before = got.len();
+                        let read = net.recv_into(a, &mut got).unwrap();
+                        assert_eq!(read, got.len() - before);
+                    } else {
+                        got.extend(net.recv(a).unwrap());
+                    }
+                }
+            }
+            if net.now() > SimTime::from_millis(5_000) {
+                break;
+            }
+        }
+        let ladder: Vec<_> = net
+            .trace()
+            .packets
+            .iter()
+            .map(|p| (p.sent_at, p.segment.seq, p.segment.ack, p.segment.window))
+            .collect();
+        (got, ladder)
+    };
+    let (by_recv, ladder_recv) = run(false);
+    let (by_into, ladder_into) = run(true);
+    assert_eq!(by_recv, data);
+    assert_eq!(by_into, data);
+    assert_eq!(ladder_into, ladder_recv);
+}
+
+/// bind() on a socket that is listening is refused and leaves it listening on its port.
+#[test]
+fn bind_refuses_a_socket_in_use() {
+    let mut net = Net::new(1, LinkConfig::default(), Config::default());
+    let s = net.add_host(S);
+    let l = net.socket(s);
+    net.bind(l, 80).unwrap();
+    net.listen(l, 4).unwrap();
+    assert!(net.bind(l, 81).is_err());
+    assert_eq!(net.local_addr(l), Some(SocketAddrV4::new(S, 80)));
+    assert_eq!(net.state(l), Some(synack::tcp::State::Listen));
+}

@@ -9,7 +9,8 @@ use synack::sim::workloads::{bulk, short_connections};
 #[test]
 #[ignore = "workload for instruction counting; run with --ignored"]
 fn perf_bulk_1mib() {
-    println!("bulk segments: {}", black_box(bulk(1 << 20).unwrap()));
+    let data = vec![7u8; 1 << 20];
+    println!("bulk segments: {}", black_box(bulk(&data).unwrap()));
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! HTTP/1.0 and HTTP/1.1 messages (RFC 9112 framing): building requests and responses with
 //! Content-Length, and incremental parsing of both from a byte stream.
 
+use crate::sim::{Net, SimError, SocketId};
+
 /// HTTP version as written on the request line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Version {
@@ -250,6 +252,14 @@ impl Inbox {
         } else {
             self.buf.extend_from_slice(&bytes);
         }
+    }
+
+    /// Read everything `s` has received straight into the inbox ([`Net::recv_into`]): no
+    /// buffer is allocated per read. Returns the bytes read.
+    pub fn read(&mut self, net: &mut Net, s: SocketId) -> Result<usize, SimError> {
+        self.buf.drain(..self.taken);
+        self.taken = 0;
+        net.recv_into(s, &mut self.buf)
     }
 
     /// The next complete message, taken out of the inbox; `None` until it is all there.

@@ -192,13 +192,14 @@ impl HttpClient {
     }
 
     fn read_responses(&mut self, net: &mut Net, s: SocketId) {
-        let Ok(bytes) = net.recv(s) else { return };
         let now = net.now();
         // The responses complete answer the oldest requests in flight; counted first, so no list
         // is built. Reacting to one only appends requests, so the ones popped below are those.
         let mut done = 0;
         if let Some(c) = self.conns.get_mut(s) {
-            c.inbox.push(bytes);
+            if c.inbox.read(net, s).is_err() {
+                return;
+            }
             while c.inbox.next_message().is_some() {
                 done += 1;
             }

@@ -90,13 +90,14 @@ impl HttpServer {
     }
 
     fn read_requests(&mut self, net: &mut Net, s: SocketId) {
-        let Ok(bytes) = net.recv(s) else { return };
         let now = net.now();
         let mut wake = None;
         let Some(conn) = self.conns.get_mut(s) else {
             return;
         };
-        conn.inbox.push(bytes);
+        if conn.inbox.read(net, s).is_err() {
+            return;
+        }
         while let Some(m) = conn.inbox.next_message() {
             let path = m.path().to_string();
             let (size, delay) = self

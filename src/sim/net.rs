@@ -328,6 +328,10 @@ impl Net {
     /// bind(): give the socket a local port on its host.
     pub fn bind(&mut self, s: SocketId, port: u16) -> Result<(), SimError> {
         let host = self.sock(s)?.host;
+        if self.sockets[s.0].tcb.state() != State::Closed {
+            // A socket in use keeps its address (bind(2) says EINVAL).
+            return Err(crate::tcp::UserError::ConnectionAlreadyExists.into());
+        }
         let addr = SocketAddrV4::new(self.hosts[host.0].ip, port);
         let taken = self.listeners.contains_key(&addr_key(addr))
             || self
@@ -343,11 +347,10 @@ impl Net {
     }
 
     fn set_local(&mut self, s: SocketId, addr: SocketAddrV4) {
-        self.sockets[s.0].local = Some(addr);
-        self.sockets[s.0].tcb = {
-            let old = &self.sockets[s.0].tcb;
-            Endpoint::new(*old.config(), addr.port(), old.remote_port())
-        };
+        let sock = &mut self.sockets[s.0];
+        sock.local = Some(addr);
+        let remote = sock.tcb.remote_port();
+        sock.tcb.set_ports(addr.port(), remote);
         self.trace.sockets[s.0].local = Some(addr);
     }
 
@@ -380,8 +383,7 @@ impl Net {
         }
         self.sockets[s.0].remote = Some(remote);
         self.trace.sockets[s.0].remote = Some(remote);
-        let cfg = *self.sockets[s.0].tcb.config();
-        self.sockets[s.0].tcb = Endpoint::new(cfg, local.port(), remote.port());
+        self.sockets[s.0].tcb.set_ports(local.port(), remote.port());
         let iss = self.next_isn(host);
         self.call(s, UserCall::Connect);
         self.try_drive(s, |tcb, now, out| tcb.connect_into(now, iss, out))?;
@@ -406,17 +408,31 @@ impl Net {
     /// recv(): all readable bytes; if that reopened the window enough, an ACK tells the peer
     /// (see [`Endpoint::window_update`]).
     pub fn recv(&mut self, s: SocketId) -> Result<Vec<u8>, SimError> {
-        let now = self.now;
-        let tcb = &mut self.sock_mut(s)?.tcb;
-        let data = tcb.recv();
+        let data = self.sock_mut(s)?.tcb.recv();
         if !data.is_empty() {
-            let out = tcb.window_update(now);
-            if !out.is_empty() {
-                self.emit(s, out);
-                self.after_tcb(s);
-            }
+            self.after_read(s);
         }
         Ok(data)
+    }
+
+    /// [`Net::recv`] appending to `out` (a reader reusing one buffer allocates nothing per
+    /// read); returns the bytes read.
+    pub fn recv_into(&mut self, s: SocketId, out: &mut Vec<u8>) -> Result<usize, SimError> {
+        let n = self.sock_mut(s)?.tcb.recv_into(out);
+        if n > 0 {
+            self.after_read(s);
+        }
+        Ok(n)
+    }
+
+    /// The application took bytes: tell the peer if the window reopened enough.
+    fn after_read(&mut self, s: SocketId) {
+        let now = self.now;
+        let out = self.sockets[s.0].tcb.window_update(now);
+        if !out.is_empty() {
+            self.emit(s, out);
+            self.after_tcb(s);
+        }
     }
 
     /// setsockopt(): this socket's TCP parameters from now on (e.g. keep-alive on one side

@@ -232,6 +232,16 @@ impl Endpoint {
     pub fn remote_port(&self) -> u16 {
         self.remote_port
     }
+
+    /// The ports of a socket being bound or connected. Only a CLOSED endpoint takes new ports
+    /// (OPEN then starts a fresh TCB, [`Endpoint::reset_tcb`]); otherwise nothing changes.
+    pub fn set_ports(&mut self, local_port: u16, remote_port: u16) {
+        if self.state == State::Closed {
+            self.local_port = local_port;
+            self.remote_port = remote_port;
+            self.listen_remote_port = remote_port;
+        }
+    }
     pub fn iss(&self) -> SeqNum {
         self.iss
     }
@@ -311,6 +321,14 @@ impl Endpoint {
     /// the sender through [`Endpoint::window_update`], which the caller runs after this.
     pub fn recv(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.recv_buf)
+    }
+
+    /// [`Endpoint::recv`] appending to `out`; the receive buffer keeps its allocation, so a
+    /// reader that reuses `out` allocates nothing per read. Returns the bytes read.
+    pub fn recv_into(&mut self, out: &mut Vec<u8>) -> usize {
+        let n = self.recv_buf.len();
+        out.append(&mut self.recv_buf);
+        n
     }
 
     /// §3.10.3: the buffer RECEIVE freed "must be communicated to the sender via an
