@@ -7,11 +7,13 @@
 
 mod axis;
 mod build;
+mod few;
 mod frame;
 mod ladder_text;
 
 pub use axis::Axis;
 pub use build::LaneSpec;
+pub use few::Few;
 pub use frame::{Frame, PacketView};
 
 use crate::sim::{AppNote, DropCause, HostId, Proto};
@@ -102,11 +104,11 @@ impl Packet {
 pub struct Step {
     pub at: SimTime,
     pub lane: usize,
-    pub calls: Vec<UserCall>,
+    pub calls: Few<UserCall>,
     /// Packet that arrived and caused this step.
     pub received: Option<usize>,
-    pub transitions: Vec<(usize, Transition)>,
-    pub sent: Vec<usize>,
+    pub transitions: Few<(usize, Transition)>,
+    pub sent: Few<usize>,
     /// Things that are not TCP state: what a middlebox did, what an application did.
     pub notes: Vec<Note>,
 }

@@ -5,7 +5,7 @@ use super::{Capture, Notice, MAX_ANIMATED};
 use crate::sim::HostId;
 use crate::tcp::Transition;
 use crate::time::{SimDuration, SimTime};
-use crate::timeline::{Lane, Packet, Role, Step, Timeline, Track};
+use crate::timeline::{Few, Lane, Packet, Role, Step, Timeline, Track};
 use std::net::Ipv4Addr;
 
 /// How capture time maps to animation time.
@@ -81,10 +81,10 @@ pub fn to_timeline(cap: &Capture, a: &Analysis, spacing: Spacing) -> (Timeline, 
         let mut step = Step {
             at,
             lane,
-            calls: m.calls.clone(),
+            calls: m.calls.iter().copied().collect(),
             received: None,
-            transitions: Vec::new(),
-            sent: Vec::new(),
+            transitions: Few::Zero,
+            sent: Few::Zero,
             notes: Vec::new(),
         };
         for &(from, to, cause) in &m.transitions {

@@ -398,10 +398,7 @@ impl Net {
 
     pub fn send(&mut self, s: SocketId, data: &[u8]) -> Result<(), SimError> {
         self.sock(s)?;
-        self.try_drive(s, |tcb, now, out| {
-            out.extend(tcb.send(now, data)?);
-            Ok::<_, crate::tcp::UserError>(())
-        })?;
+        self.try_drive(s, |tcb, now, out| tcb.send_into(now, data, false, out))?;
         Ok(())
     }
 

@@ -509,20 +509,24 @@ impl Endpoint {
 
     /// SEND (§3.10.2): queue bytes; they leave as window and MSS allow.
     pub fn send(&mut self, now: SimTime, data: &[u8]) -> Result<Vec<Segment>, UserError> {
-        self.send_inner(now, data, false)
+        let mut out = Vec::new();
+        self.send_into(now, data, false, &mut out).map(|()| out)
     }
 
     /// SEND with the URGENT flag: the urgent pointer marks the end of `data` (§3.8.5).
     pub fn send_urgent(&mut self, now: SimTime, data: &[u8]) -> Result<Vec<Segment>, UserError> {
-        self.send_inner(now, data, true)
+        let mut out = Vec::new();
+        self.send_into(now, data, true, &mut out).map(|()| out)
     }
 
-    fn send_inner(
+    /// SEND (URGENT if `urgent`), appending what leaves now to `out`.
+    pub fn send_into(
         &mut self,
         now: SimTime,
         data: &[u8],
         urgent: bool,
-    ) -> Result<Vec<Segment>, UserError> {
+        out: &mut Vec<Segment>,
+    ) -> Result<(), UserError> {
         match self.state {
             State::Closed => Err(UserError::ConnectionDoesNotExist),
             State::Listen if self.remote_port == 0 => Err(UserError::RemoteSocketUnspecified),
@@ -533,10 +537,9 @@ impl Endpoint {
                 // NOTE: the transition is recorded as Cause::User(UserCall::Connect): a SEND here
                 // is an implicit active OPEN, and UserCall has no Send.
                 let iss = self.iss;
-                let mut syn = Vec::new();
-                self.open_active(now, iss, &mut syn);
+                self.open_active(now, iss, out);
                 self.queue(data, urgent);
-                Ok(syn)
+                Ok(())
             }
             State::FinWait1
             | State::FinWait2
@@ -548,7 +551,8 @@ impl Endpoint {
                     return Err(UserError::ConnectionClosing);
                 }
                 self.queue(data, urgent);
-                Ok(self.output(now))
+                self.output_into(now, out);
+                Ok(())
             }
         }
     }
@@ -1191,14 +1195,8 @@ impl Endpoint {
         usize::from(self.cfg.mss.min(self.peer_mss)).max(1)
     }
 
-    /// Send what the window allows: new data in MSS pieces, then the FIN once all data left.
-    fn output(&mut self, now: SimTime) -> Vec<Segment> {
-        let mut out = Vec::new();
-        self.output_into(now, &mut out);
-        out
-    }
-
-    /// [`Endpoint::output`], appending to `out`.
+    /// Send what the window allows: new data in MSS pieces, then the FIN once all data left;
+    /// appended to `out`.
     fn output_into(&mut self, now: SimTime, out: &mut Vec<Segment>) {
         let start = out.len();
         // CLOSING is here too: a FIN from the peer can arrive while our data and FIN still wait

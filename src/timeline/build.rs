@@ -1,6 +1,6 @@
 //! Trace → Timeline.
 
-use super::{Lane, Note, Packet, Role, Step, Timeline, Track};
+use super::{Few, Lane, Note, Packet, Role, Step, Timeline, Track};
 use crate::sim::{FxHashMap, HostId, MiddleboxEvent, Proto, SocketId, StateRecord, Trace};
 use crate::tcp::{Segment, SeqNum, State, UserCall};
 use crate::time::SimTime;
@@ -215,26 +215,18 @@ type Keyed = (SimTime, usize, Fact);
 /// The step made of `facts`, all at one time and lane.
 fn step(facts: &[Keyed], states: &[StateRecord], notes: &mut [Option<Note>]) -> Step {
     let (at, lane, _) = facts[0];
-    // Sized up front: most steps hold a fact or two, and growing a Vec from empty costs more
-    // than the count.
-    let (mut calls, mut transitions, mut sent, mut note_count) = (0, 0, 0, 0);
-    for (_, _, f) in facts {
-        match f {
-            Fact::Call(_) => calls += 1,
-            Fact::Transition(..) => transitions += 1,
-            Fact::Sent(_) => sent += 1,
-            Fact::Note(_) => note_count += 1,
-            Fact::Received(_) => {}
-        }
-    }
+    let notes_here = facts
+        .iter()
+        .filter(|(_, _, f)| matches!(f, Fact::Note(_)))
+        .count();
     let mut s = Step {
         at,
         lane,
-        calls: Vec::with_capacity(calls),
+        calls: Few::Zero,
         received: None,
-        transitions: Vec::with_capacity(transitions),
-        sent: Vec::with_capacity(sent),
-        notes: Vec::with_capacity(note_count),
+        transitions: Few::Zero,
+        sent: Few::Zero,
+        notes: Vec::with_capacity(notes_here),
     };
     for &(_, _, f) in facts {
         match f {

@@ -54,6 +54,10 @@ const SLIDER_BUDGET_MS = 4;
 const FRAME_WINDOW_MS = 10_000;
 const IDLE_WINDOW_MS = 3_000;
 const REBUILD_RUNS = 3;
+// The slider case alone, alternating with the defaults as a person moving a slider would: the
+// budget is judged on these (the first builds of a page run wasm the engine has not optimised
+// yet, so they are reported apart, not mixed in).
+const SLIDER_RUNS = QUICK ? 9 : 21;
 const WAIT = 30_000;
 
 const BUDGET = {
@@ -667,15 +671,28 @@ async function measureRebuild() {
       slider.push(await switchTo(page, SLIDER_HASH));
       light.push(await switchTo(page, SCENARIO_HASH));
     }
+    const sliderSeries = [];
+    for (let i = 0; i < SLIDER_RUNS; i++) {
+      progress(`slider rebuild ${i + 1}/${SLIDER_RUNS}`);
+      sliderSeries.push((await switchTo(page, SLIDER_HASH)).buildMs);
+      await switchTo(page, SCENARIO_HASH);
+    }
     const summary = (runs) =>
       Object.fromEntries(['buildMs', 'commitMs', 'commitFrameMs', 'firstPacketMs', 'firstPacketFrameMs', 'toEndFrameMs'].map((k) => [k, stats(runs.map((r) => r[k]))]));
-    const sliderBuild = stats(slider.map((r) => r.buildMs));
+    const sliderBuild = stats(sliderSeries);
     budget(
       sliderBuild.median != null && sliderBuild.median <= SLIDER_BUDGET_MS,
-      `rebuilding #${SLIDER_HASH} took ${sliderBuild.median} ms (median; budget ${SLIDER_BUDGET_MS} ms)`,
+      `rebuilding #${SLIDER_HASH} took ${sliderBuild.median} ms (median of ${SLIDER_RUNS}; budget ${SLIDER_BUDGET_MS} ms)`,
     );
     return {
-      slider: { hash: `#${SLIDER_HASH}`, steps: slider[0].steps, packetsAtEnd: slider[0].packetsAtEnd, ...summary(slider) },
+      slider: {
+        hash: `#${SLIDER_HASH}`,
+        steps: slider[0].steps,
+        packetsAtEnd: slider[0].packetsAtEnd,
+        ...summary(slider),
+        firstBuildMs: slider[0].buildMs,
+        series: { runs: SLIDER_RUNS, buildMs: sliderBuild, all: sliderSeries },
+      },
       heavy: { hash: `#${HEAVY_HASH}`, steps: heavy[0].steps, packetsAtEnd: heavy[0].packetsAtEnd, ...summary(heavy) },
       defaults: { hash: `#${SCENARIO_HASH}`, steps: light[0].steps, packetsAtEnd: light[0].packetsAtEnd, ...summary(light) },
       note:
@@ -823,7 +840,8 @@ function report(r) {
     row(b.defaults);
     if (b.slider) {
       row(b.slider);
-      L.push(`  simulation + timeline build alone (scenario::build, in the page): ${ms(b.slider.buildMs.median)} [${b.slider.buildMs.min}–${b.slider.buildMs.max}] for ${b.slider.hash}, budget ${SLIDER_BUDGET_MS} ms`);
+      const sb = b.slider.series.buildMs;
+      L.push(`  simulation + timeline build alone (scenario::build, in the page) for ${b.slider.hash}: median of ${b.slider.series.runs} slider moves ${ms(sb.median)} [${sb.min}–${sb.max}], budget ${SLIDER_BUDGET_MS} ms; the page's first one ${ms(b.slider.firstBuildMs)} (wasm not yet optimised by the engine)`);
     }
     L.push(`  (${b.note})`);
   }
