@@ -110,7 +110,7 @@ pub struct Step {
     pub transitions: Few<(usize, Transition)>,
     pub sent: Few<usize>,
     /// Things that are not TCP state: what a middlebox did, what an application did.
-    pub notes: Vec<Note>,
+    pub notes: Few<Note>,
 }
 
 /// A happening beside the TCP state machines, told in the narration.

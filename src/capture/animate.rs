@@ -85,7 +85,7 @@ pub fn to_timeline(cap: &Capture, a: &Analysis, spacing: Spacing) -> (Timeline, 
             received: None,
             transitions: Few::Zero,
             sent: Few::Zero,
-            notes: Vec::new(),
+            notes: Few::Zero,
         };
         for &(from, to, cause) in &m.transitions {
             tracks[ti].history.push((at, to));

@@ -215,10 +215,6 @@ type Keyed = (SimTime, usize, Fact);
 /// The step made of `facts`, all at one time and lane.
 fn step(facts: &[Keyed], states: &[StateRecord], notes: &mut [Option<Note>]) -> Step {
     let (at, lane, _) = facts[0];
-    let notes_here = facts
-        .iter()
-        .filter(|(_, _, f)| matches!(f, Fact::Note(_)))
-        .count();
     let mut s = Step {
         at,
         lane,
@@ -226,7 +222,7 @@ fn step(facts: &[Keyed], states: &[StateRecord], notes: &mut [Option<Note>]) -> 
         received: None,
         transitions: Few::Zero,
         sent: Few::Zero,
-        notes: Vec::with_capacity(notes_here),
+        notes: Few::Zero,
     };
     for &(_, _, f) in facts {
         match f {
@@ -234,7 +230,11 @@ fn step(facts: &[Keyed], states: &[StateRecord], notes: &mut [Option<Note>]) -> 
             Fact::Transition(track, i) => s.transitions.push((track, states[i].transition)),
             Fact::Sent(p) => s.sent.push(p),
             Fact::Received(p) => s.received = Some(p),
-            Fact::Note(i) => s.notes.extend(notes[i].take()),
+            Fact::Note(i) => {
+                if let Some(n) = notes[i].take() {
+                    s.notes.push(n);
+                }
+            }
         }
     }
     s

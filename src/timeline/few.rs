@@ -4,7 +4,7 @@ use std::fmt;
 use std::ops::Deref;
 
 /// A list that is almost always empty or holds one or two items (a step's user calls, state
-/// changes, segments sent), kept inline up to two: a rebuild makes thousands of steps, and a
+/// changes, segments sent, notes), kept inline up to two: a rebuild makes thousands of steps, and a
 /// `Vec` per list was an allocation each. Reads as a slice (`Deref<Target = [T]>`).
 #[derive(Clone, Default)]
 pub enum Few<T> {
@@ -15,7 +15,7 @@ pub enum Few<T> {
     Many(Vec<T>),
 }
 
-impl<T: Copy> Few<T> {
+impl<T> Few<T> {
     pub fn push(&mut self, x: T) {
         *self = match std::mem::take(self) {
             Few::Zero => Few::One([x]),
@@ -49,7 +49,7 @@ impl<'a, T> IntoIterator for &'a Few<T> {
     }
 }
 
-impl<T: Copy> FromIterator<T> for Few<T> {
+impl<T> FromIterator<T> for Few<T> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Few<T> {
         let mut few = Few::Zero;
         for x in iter {
