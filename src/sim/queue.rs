@@ -12,13 +12,13 @@ use crate::time::SimTime;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-/// Number of lanes (a power of two: they are the leaves of the winner tree).
+/// Number of lanes.
 const LANES: usize = 8;
 
 /// Slots of the stream cache (a power of two).
 const STREAMS: usize = 8;
 
-/// [`key`] of an empty lane.
+/// A key above every entry's.
 const EMPTY: u128 = u128::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -33,14 +33,12 @@ pub(super) struct Entry {
 #[derive(Clone, Debug)]
 pub(super) struct EventQueue {
     lanes: [VecDeque<Entry>; LANES],
-    /// Per lane: [`key`] of its head ([`EMPTY`] when empty), so lanes compare as plain words.
+    /// Per lane: [`key`] of its head, [`EMPTY`] when it is empty, so lanes compare as plain
+    /// numbers and the smallest head is found by one branch-free scan of all eight (cheaper
+    /// than keeping a tournament tree up to date on every push and pop).
     heads: [u128; LANES],
     /// Per lane: time of its last entry (meaningful only while the lane is not empty).
     backs: [SimTime; LANES],
-    /// Winner tree over `heads`: node 1 holds the lane with the smallest head, node `k` the
-    /// smaller of its children `2k` and `2k + 1`; nodes `LANES..2·LANES` stand for the lanes.
-    /// A head that changes replays only the matches on its path (three for eight lanes).
-    winners: [usize; LANES],
     heap: BinaryHeap<Reverse<Entry>>,
     /// Time of the last entry popped: events scheduled a fixed delay after it (a link's
     /// latency, an RTO, 2·MSL) form one sorted stream.
@@ -56,15 +54,10 @@ impl Default for EventQueue {
             lanes: Default::default(),
             heads: [EMPTY; LANES],
             backs: [SimTime::ZERO; LANES],
-            winners: [0; LANES],
             heap: BinaryHeap::new(),
             now: SimTime::ZERO,
             streams: [(0, 0); STREAMS],
         };
-        // Every node must name a lane of its own subtree before the first replay.
-        for i in 0..LANES {
-            q.replay(i);
-        }
         q
     }
 }
@@ -125,41 +118,29 @@ impl EventQueue {
         self.lanes[i].push_back(e);
         if self.heads[i] == EMPTY {
             self.heads[i] = key(&e);
-            self.replay(i);
         }
     }
 
-    /// Lane `i`'s head changed: replay the matches from its leaf to the root.
+    /// The lane with the smallest head, if any lane is not empty.
     #[inline]
-    fn replay(&mut self, i: usize) {
-        let mut node = (i + LANES) / 2;
-        while node > 0 {
-            let a = self.winner(2 * node);
-            let b = self.winner(2 * node + 1);
-            self.winners[node] = if self.heads[a] <= self.heads[b] { a } else { b };
-            node /= 2;
+    fn min_lane(&self) -> Option<usize> {
+        let mut best = 0;
+        for i in 1..LANES {
+            if self.heads[i] < self.heads[best] {
+                best = i;
+            }
         }
-    }
-
-    /// The lane that won at `node` (a leaf stands for its lane).
-    #[inline]
-    fn winner(&self, node: usize) -> usize {
-        if node >= LANES {
-            node - LANES
-        } else {
-            self.winners[node]
-        }
+        (self.heads[best] != EMPTY).then_some(best)
     }
 
     /// Where the smallest entry is: a lane (`Some(i)`) or the heap's top (`None`).
     #[inline]
     fn min(&self) -> Option<Option<usize>> {
-        let i = self.winners[1];
-        let best = self.heads[i];
+        let lane = self.min_lane();
+        let best = lane.map_or(EMPTY, |i| self.heads[i]);
         match self.heap.peek() {
             Some(Reverse(e)) if key(e) < best => Some(None),
-            _ if best == EMPTY => None,
-            _ => Some(Some(i)),
+            _ => lane.map(Some),
         }
     }
 
@@ -169,7 +150,6 @@ impl EventQueue {
                 let lane = &mut self.lanes[i];
                 let e = lane.pop_front();
                 self.heads[i] = lane.front().map_or(EMPTY, key);
-                self.replay(i);
                 e
             }
             None => self.heap.pop().map(|Reverse(e)| e),
@@ -241,7 +221,7 @@ mod tests {
     }
 
     /// ... and a few streams in a queue that often runs empty, so lanes empty and refill in
-    /// every order (each lane's head change must reach the winner tree).
+    /// every order (each lane's head change must be seen by the next pop).
     #[test]
     fn few_streams_in_a_draining_queue_leave_like_a_heap() {
         for seed in 0..20 {
