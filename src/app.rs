@@ -28,10 +28,7 @@ pub fn run(net: &mut Net, apps: &mut [&mut dyn App], until: SimTime) {
     }
     // One notification buffer for the whole run, not a fresh one per event.
     let mut batch = Vec::new();
-    while net.next_event_at().is_some_and(|t| t < until) {
-        if !net.step_into(&mut batch) {
-            break;
-        }
+    while net.step_before(until, &mut batch) {
         for n in &batch {
             for a in apps.iter_mut() {
                 a.on(net, n);

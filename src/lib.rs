@@ -5,11 +5,12 @@
 //! Everything but `ui` is pure Rust with no web dependency and is tested natively.
 
 // The core layers are compiled as the `synack-core` crate (src/core.rs), for speed.
-pub use synack_core::{app, scenario, sim, tcp, time, timeline};
+pub use synack_core::{app, sim, tcp, time, timeline};
 
 pub mod capture;
 pub mod diagram;
 pub mod i18n;
+pub mod scenario;
 pub mod share;
 
 #[cfg(target_arch = "wasm32")]

@@ -139,7 +139,7 @@ fn a_slow_response_blocks_the_pipeline_behind_it() {
             _ => None,
         })
         .collect();
-    let order: Vec<&str> = responses.iter().map(|r| r.1.as_str()).collect();
+    let order: Vec<&str> = responses.iter().map(|r| &*r.1).collect();
     assert_eq!(
         order,
         ["/index.html", "/img1.png", "/img2.png", "/img3.png"]
@@ -190,9 +190,9 @@ fn push_is_one_way_delay_and_short_polling_waits_for_the_poll() {
 
 fn inbox_answered(p: &Pane) -> bool {
     p.timeline.steps.iter().any(|s| {
-        s.notes
-            .iter()
-            .any(|n| matches!(n, Note::App(AppNote::ResponseComplete { path }) if path == "/inbox"))
+        s.notes.iter().any(
+            |n| matches!(n, Note::App(AppNote::ResponseComplete { path }) if &**path == "/inbox"),
+        )
     })
 }
 

@@ -218,7 +218,7 @@ impl App for HeartbeatServer {
                         net.note(
                             self.host,
                             AppNote::HttpResponse {
-                                path: m.path().to_string(),
+                                path: m.path().into(),
                                 status: 200,
                                 body: body.len(),
                             },

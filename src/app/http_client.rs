@@ -10,6 +10,7 @@ use crate::tcp::TcpEvent;
 use crate::time::{SimDuration, SimTime};
 use std::collections::VecDeque;
 use std::net::SocketAddrV4;
+use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -34,7 +35,8 @@ pub struct HttpClient {
     server: SocketAddrV4,
     mode: Mode,
     parallel: usize,
-    paths: Vec<String>,
+    /// Shared with every note that names a path.
+    paths: Vec<Rc<str>>,
     start_at: SimTime,
     queue: VecDeque<usize>,
     conns: SocketMap<Conn>,
@@ -70,7 +72,7 @@ impl HttpClient {
             mode,
             parallel: parallel.max(1),
             queue: (0..paths.len()).collect(),
-            paths,
+            paths: paths.into_iter().map(Rc::from).collect(),
             start_at,
             conns: SocketMap::default(),
             out: Vec::new(),

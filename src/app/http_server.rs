@@ -8,6 +8,7 @@ use crate::sim::{AppNote, HostId, Net, Notification, SockEvent, SocketId};
 use crate::tcp::TcpEvent;
 use crate::time::{SimDuration, SimTime};
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Resource {
@@ -21,7 +22,7 @@ pub struct Resource {
 #[derive(Clone, Debug)]
 struct Pending {
     ready_at: SimTime,
-    path: String,
+    path: Rc<str>,
     version: Version,
     body: usize,
     content_type: &'static str,
@@ -39,6 +40,8 @@ struct Conn {
 /// comparing paths, was quadratic in the number of resources).
 struct Catalog {
     resources: Vec<Resource>,
+    /// Each resource's path, shared with the notes that name it.
+    paths: Vec<Rc<str>>,
     /// Indices of `resources` sorted by path; stable, so among equal paths the first is first.
     by_path: Vec<usize>,
 }
@@ -47,16 +50,24 @@ impl Catalog {
     fn new(resources: Vec<Resource>) -> Catalog {
         let mut by_path: Vec<usize> = (0..resources.len()).collect();
         by_path.sort_by(|&a, &b| resources[a].path.cmp(&resources[b].path));
-        Catalog { resources, by_path }
+        let paths = resources
+            .iter()
+            .map(|r| Rc::from(r.path.as_str()))
+            .collect();
+        Catalog {
+            resources,
+            paths,
+            by_path,
+        }
     }
 
-    /// The first resource with this path.
-    fn get(&self, path: &str) -> Option<&Resource> {
+    /// Index of the first resource with this path.
+    fn find(&self, path: &str) -> Option<usize> {
         let i = self
             .by_path
             .partition_point(|&i| self.resources[i].path.as_str() < path);
-        let r = &self.resources[*self.by_path.get(i)?];
-        (r.path == path).then_some(r)
+        let r = *self.by_path.get(i)?;
+        (self.resources[r].path == path).then_some(r)
     }
 }
 
@@ -99,11 +110,13 @@ impl HttpServer {
             return;
         }
         while let Some(m) = conn.inbox.next_message() {
-            let path = m.path().to_string();
-            let (size, delay) = self
-                .catalog
-                .get(&path)
-                .map_or((0, SimDuration::ZERO), |r| (r.size, r.delay));
+            let (path, size, delay) = match self.catalog.find(m.path()) {
+                Some(i) => {
+                    let r = &self.catalog.resources[i];
+                    (self.catalog.paths[i].clone(), r.size, r.delay)
+                }
+                None => (Rc::from(m.path()), 0, SimDuration::ZERO),
+            };
             let ready_at = now + delay;
             conn.queue.push_back(Pending {
                 ready_at,

@@ -511,6 +511,24 @@ impl Net {
         let Some(next) = self.queue.pop() else {
             return false;
         };
+        self.run_event(next, out);
+        true
+    }
+
+    /// [`Net::step_into`] if the next event is due before `until` (`false`, and nothing run,
+    /// otherwise): one look at the queue instead of [`Net::next_event_at`] and then a step.
+    pub fn step_before(&mut self, until: SimTime, out: &mut Vec<Notification>) -> bool {
+        out.clear();
+        let Some(next) = self.queue.pop_before(until) else {
+            return false;
+        };
+        self.run_event(next, out);
+        true
+    }
+
+    /// Run the event just taken from the queue; what the applications must hear goes to `out`
+    /// (empty on entry).
+    fn run_event(&mut self, next: Entry, out: &mut Vec<Notification>) {
         self.now = next.at;
         match Ev::unpack(next.ev) {
             Ev::Deliver(id) => self.deliver(id),
@@ -538,16 +556,14 @@ impl Net {
         }
         // `out` is empty: trade buffers rather than copy (both keep their allocations).
         std::mem::swap(out, &mut self.pending);
-        true
     }
 
     /// Run until nothing is scheduled before `until` (events at `until` are not run).
     pub fn run_until(&mut self, until: SimTime) -> Vec<Notification> {
         let mut all = Vec::new();
-        while self.queue.peek_at().is_some_and(|at| at < until) {
-            if let Some(n) = self.step() {
-                all.extend(n);
-            }
+        let mut batch = Vec::new();
+        while self.step_before(until, &mut batch) {
+            all.append(&mut batch);
         }
         self.now = self.now.max(until);
         all

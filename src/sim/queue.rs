@@ -50,15 +50,14 @@ pub(super) struct EventQueue {
 
 impl Default for EventQueue {
     fn default() -> EventQueue {
-        let mut q = EventQueue {
+        EventQueue {
             lanes: Default::default(),
             heads: [EMPTY; LANES],
             backs: [SimTime::ZERO; LANES],
             heap: BinaryHeap::new(),
             now: SimTime::ZERO,
             streams: [(0, 0); STREAMS],
-        };
-        q
+        }
     }
 }
 
@@ -145,14 +144,33 @@ impl EventQueue {
     }
 
     pub fn pop(&mut self) -> Option<Entry> {
+        self.pop_if(|_| true)
+    }
+
+    /// [`EventQueue::pop`] if the next entry is due before `until`: the smallest head is
+    /// found once, not once to peek and again to pop.
+    pub fn pop_before(&mut self, until: SimTime) -> Option<Entry> {
+        self.pop_if(|at| at < until)
+    }
+
+    #[inline]
+    fn pop_if(&mut self, due: impl Fn(SimTime) -> bool) -> Option<Entry> {
         let e = match self.min()? {
             Some(i) => {
                 let lane = &mut self.lanes[i];
+                if !lane.front().is_some_and(|e| due(e.at)) {
+                    return None;
+                }
                 let e = lane.pop_front();
                 self.heads[i] = lane.front().map_or(EMPTY, key);
                 e
             }
-            None => self.heap.pop().map(|Reverse(e)| e),
+            None => {
+                if !self.heap.peek().is_some_and(|Reverse(e)| due(e.at)) {
+                    return None;
+                }
+                self.heap.pop().map(|Reverse(e)| e)
+            }
         };
         if let Some(e) = &e {
             self.now = e.at;

@@ -5,6 +5,7 @@ use crate::sim::{ConnKey, HostId, MiddleboxEvent, SocketId};
 use crate::tcp::{Segment, Transition, UserCall};
 use crate::time::{SimDuration, SimTime};
 use std::net::SocketAddrV4;
+use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PacketRecord {
@@ -79,24 +80,26 @@ pub struct UserCallRecord {
     pub call: UserCall,
 }
 
-/// What an application did or decided, for the narration (the `app` layer writes these).
+/// What an application did or decided, for the narration (the `app` layer writes these). Paths
+/// are shared (`Rc<str>`): an app names the same path in many notes, and a clone per note was
+/// an allocation each.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AppNote {
     /// An HTTP request left (`version` 10 or 11).
     HttpRequest {
-        path: String,
+        path: Rc<str>,
         version: u8,
         keep_alive: bool,
     },
     /// The server answered a request.
     HttpResponse {
-        path: String,
+        path: Rc<str>,
         status: u16,
         body: usize,
     },
     /// The client has the whole response.
     ResponseComplete {
-        path: String,
+        path: Rc<str>,
     },
     /// The server had nothing new for a poll.
     PollEmpty,
