@@ -234,7 +234,7 @@ impl Endpoint {
     }
 
     /// The ports of a socket being bound or connected. Only a CLOSED endpoint takes new ports
-    /// (OPEN then starts a fresh TCB, [`Endpoint::reset_tcb`]); otherwise nothing changes.
+    /// (OPEN then starts a fresh TCB); otherwise nothing changes.
     pub fn set_ports(&mut self, local_port: u16, remote_port: u16) {
         if self.state == State::Closed {
             self.local_port = local_port;
