@@ -242,6 +242,7 @@ impl Endpoint {
             self.listen_remote_port = remote_port;
         }
     }
+
     pub fn iss(&self) -> SeqNum {
         self.iss
     }
