@@ -17,7 +17,7 @@ mod thin;
 
 use super::app::Shared;
 use super::dom;
-use super::num::px;
+use super::num::{px, Fixed};
 use super::player::packet_dom_id;
 use super::timescale::TimeScale;
 use crate::i18n::{packet_description, Lang, Msg};
@@ -44,6 +44,13 @@ pub struct LadderProps {
     /// The packet open in the inspector.
     pub selected: Option<usize>,
     pub on_inspect: Callback<usize>,
+}
+
+/// `translate(x,y) rotate(θ)` for the unit vector `(cos θ, sin θ)`, as one `matrix()`: the
+/// wasm then needs no trigonometry.
+fn turned((c, s): (f64, f64), x: Fixed, y: Fixed) -> String {
+    let u = |v: f64| Fixed(v, 3);
+    format!("matrix({},{},{},{},{x},{y})", u(c), u(s), u(-s), u(c))
 }
 
 fn role_name(lang: Lang, r: Role) -> &'static str {
@@ -317,13 +324,13 @@ fn PacketArrow(p: &ArrowProps) -> Html {
     } else {
         html! {
             <polygon class="head" points="0,0 -11,-5 -11,5"
-                     transform={format!("translate({xh},{yh}) rotate({})", px(a.angle))} />
+                     transform={turned(a.dir, xh, yh)} />
         }
     };
     let label = if p.labelled {
         html! {
             <text data-testid="packet-label" class="pkt-label" text-anchor="middle"
-                  transform={format!("translate({},{}) rotate({})", px(a.mx), px(a.my), px(a.text_angle))}
+                  transform={turned(a.text_dir, px(a.mx), px(a.my))}
                   y="-7">{ a.label.clone() }</text>
         }
     } else {

@@ -79,15 +79,16 @@ pub struct Arrow {
     pub y1: f64,
     pub x2: f64,
     pub y2: f64,
-    /// Direction of the arrow, degrees.
-    pub angle: f64,
+    /// Direction of the arrow as a unit vector (cos, sin): drawn with `matrix()`, so the wasm
+    /// needs no trigonometry (`atan2`/`sin`/`cos` cost 8 KB of libm, 3.4 KB gzip).
+    pub dir: (f64, f64),
     /// Index into [`KINDS`].
     pub kind: usize,
     pub label: String,
-    /// Middle of the arrow and the label's angle (always reading left to right).
+    /// Middle of the arrow and the label's direction (always reading left to right).
     pub mx: f64,
     pub my: f64,
-    pub text_angle: f64,
+    pub text_dir: (f64, f64),
 }
 
 impl Arrow {
@@ -104,23 +105,26 @@ impl Arrow {
         } else {
             x1 + (x2 - x1) * 0.5
         };
-        let angle = (y2 - y1).atan2(x2 - x1).to_degrees();
-        let text_angle = if angle.abs() > 90.0 {
-            angle - 180.0
+        let (dx, dy) = (x2 - x1, y2 - y1);
+        let len = (dx * dx + dy * dy).sqrt();
+        let dir = if len > 0.0 {
+            (dx / len, dy / len)
         } else {
-            angle
+            (1.0, 0.0)
         };
+        // A label on an arrow pointing left is turned half a circle, to read left to right.
+        let text_dir = if dir.0 < 0.0 { (-dir.0, -dir.1) } else { dir };
         Arrow {
             x1,
             y1,
             x2,
             y2,
-            angle,
+            dir,
             kind: kind(p),
             label: p.label(),
             mx: (x1 + x2) / 2.0,
             my: (y1 + y2) / 2.0,
-            text_angle,
+            text_dir,
         }
     }
 
@@ -133,12 +137,7 @@ impl Arrow {
     }
 
     fn label_box(&self) -> LabelBox {
-        LabelBox::new(
-            self.mx,
-            self.my,
-            self.text_angle,
-            self.label.chars().count(),
-        )
+        LabelBox::new(self.mx, self.my, self.text_dir, self.label.chars().count())
     }
 }
 
@@ -355,7 +354,7 @@ fn settled(tl: &Timeline, arrows: &[Arrow], own: &[bool]) -> Settled {
             );
         } else {
             // The head: the triangle (0,0) (-11,-5) (-11,5) turned along the arrow.
-            let (sin, cos) = a.angle.to_radians().sin_cos();
+            let (cos, sin) = a.dir;
             let at = |u: f64, v: f64| (x + u * cos - v * sin, y + u * sin + v * cos);
             let ((bx, by), (cx, cy)) = (at(-11.0, -5.0), at(-11.0, 5.0));
             s.heads[a.kind].push(

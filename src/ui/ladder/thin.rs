@@ -19,11 +19,10 @@ pub struct LabelBox {
 }
 
 impl LabelBox {
-    /// The box of `chars` characters centred at `(x, y)` on an arrow turned `deg` degrees, the
-    /// text sitting just above the arrow as the ladder draws it.
-    pub fn new(x: f64, y: f64, deg: f64, chars: usize) -> LabelBox {
-        let (uy, ux) = deg.to_radians().sin_cos();
-        // "Above" is -y in the text's own frame: (0, -ABOVE) turned by `deg`.
+    /// The box of `chars` characters centred at `(x, y)` on an arrow whose text runs along the
+    /// unit vector `(ux, uy)`, the text sitting just above the arrow as the ladder draws it.
+    pub fn new(x: f64, y: f64, (ux, uy): (f64, f64), chars: usize) -> LabelBox {
+        // "Above" is -y in the text's own frame: (0, -ABOVE) turned along (ux, uy).
         LabelBox {
             cx: x + ABOVE * uy,
             cy: y - ABOVE * ux,
