@@ -268,7 +268,9 @@ fn frames(timelines: &[&Timeline]) -> Vec<(u32, u64, Vec<u8>)> {
             ));
         }
     }
-    all.sort_by_key(|&(ti, ts, _)| (ts, ti));
+    // By track, then (stably) by time: the order of (time, track).
+    crate::sim::sort_by_u64(&mut all, |&(ti, _, _)| ti as u64);
+    crate::sim::sort_by_u64(&mut all, |&(_, ts, _)| ts);
     all
 }
 

@@ -202,7 +202,7 @@ pub(crate) fn pane(title: &'static str, timeline: Timeline, extra: Vec<Metric>) 
         metrics::connections(&timeline),
     ));
     metrics.extend(metrics::wire(&timeline));
-    metrics.sort_by_key(|m| m.key);
+    crate::sim::sort_by_u64(&mut metrics, |m| m.key as u64);
     metrics.dedup_by_key(|m| m.key);
     Pane {
         title,

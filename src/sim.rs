@@ -12,9 +12,11 @@ mod net;
 mod queue;
 mod rng;
 mod trace;
+mod order;
 pub mod workloads;
 
 pub use fxhash::FxHashMap;
+pub use order::sort_by_u64;
 pub use link::{DropRule, LinkConfig};
 pub use middlebox::{conn_key, ConnKey, MiddleboxConfig, MiddleboxEvent, OnUnknown};
 pub use net::{HostId, Net, Notification, SimError, SockEvent, SocketId};

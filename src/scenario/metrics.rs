@@ -123,7 +123,7 @@ pub fn latencies(mut l: Vec<SimDuration>) -> Vec<Metric> {
     if l.is_empty() {
         return Vec::new();
     }
-    l.sort_unstable();
+    crate::sim::sort_by_u64(&mut l, |d| d.micros());
     vec![
         Metric::time(MetricKey::LatencyMin, l[0]),
         Metric::time(MetricKey::LatencyMedian, l[l.len() / 2]),

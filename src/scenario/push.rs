@@ -30,7 +30,7 @@ pub fn schedule(seed: u64, n: usize, span: SimDuration) -> Vec<SimTime> {
     let mut t: Vec<SimTime> = (0..n)
         .map(|_| SimTime::from_millis(1000) + SimDuration(rng.below(span.micros().max(1))))
         .collect();
-    t.sort_unstable();
+    crate::sim::sort_by_u64(&mut t, |t| t.micros());
     t
 }
 

@@ -32,9 +32,9 @@ impl Axis {
             }
             instants.push(tl.end.micros());
         }
-        instants.sort_unstable();
+        crate::sim::sort_by_u64(&mut instants, |&t| t);
         instants.dedup();
-        flights.sort_unstable();
+        crate::sim::sort_by_u64(&mut flights, |&f| f);
         // A gap longer than four typical flights is quiet. Quiet gaps are drawn as a twelfth
         // of the busy part of the axis (but never longer than they were), so the exchange
         // keeps most of the height whatever the idle times.

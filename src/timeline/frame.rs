@@ -96,7 +96,8 @@ impl Timeline {
     /// that stop at the same instant in sending order.
     pub fn settle_order(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.packets.len()).collect();
-        order.sort_by_key(|&i| (self.packets[i].end_at(), i));
+        // Stable, and `order` starts in sending order: ties stay in sending order.
+        crate::sim::sort_by_u64(&mut order, |&i| self.packets[i].end_at().micros());
         order
     }
 }

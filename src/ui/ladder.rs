@@ -151,7 +151,7 @@ pub fn Ladder(props: &LadderProps) -> Html {
         .chain(flying.iter().map(|v| v.index))
         .chain([picked, focus, rove, hover].into_iter().flatten())
         .collect();
-    shown.sort_unstable();
+    crate::sim::sort_by_u64(&mut shown, |&i| i as u64);
     shown.dedup();
     let tab_stop = if sent <= TAB_STOPS_UP_TO {
         None

@@ -76,7 +76,7 @@ pub fn Player(props: &PlayerProps) -> Html {
                 .iter()
                 .flat_map(|p| p.timeline.steps.iter().map(|s| s.at))
                 .collect();
-            stops.sort_unstable();
+            crate::sim::sort_by_u64(&mut stops, |s| s.micros());
             stops.dedup();
             let end = panes
                 .iter()

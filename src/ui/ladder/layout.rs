@@ -264,7 +264,7 @@ impl Layout {
         // Labels that matter most first: SYN, FIN, RST, retransmissions and losses, then data,
         // then pure ACKs; earlier before later.
         let mut order: Vec<usize> = (0..arrows.len()).collect();
-        order.sort_by_key(|&i| {
+        crate::sim::sort_by_u64(&mut order, |&i| {
             let p = &tl.packets[i];
             let f = p.segment.flags;
             let rank =
@@ -275,7 +275,8 @@ impl Layout {
                 } else {
                     1
                 };
-            (rank, i)
+            // Rank above the index (stable anyway, but the index is the tie-break).
+            (rank << 48) | i as u64
         });
         let (kept, bands) = thin(&boxes, order.into_iter());
         let own: Vec<bool> = if arrows.len() <= ELEMENTS_UP_TO {
@@ -385,7 +386,9 @@ fn marks(tl: &Timeline, geo: &Geo) -> Marks {
                 .map(move |&(at, st)| (at, tr.lane, st))
         })
         .collect();
-    all.sort_by_key(|&(at, lane, _)| (at, lane));
+    // By lane, then (stably) by time: the order of (time, lane).
+    crate::sim::sort_by_u64(&mut all, |&(_, lane, _)| lane as u64);
+    crate::sim::sort_by_u64(&mut all, |&(at, _, _)| at.micros());
     let mut m = Marks::default();
     let mut last_y: Vec<f64> = vec![f64::NEG_INFINITY; tl.lanes.len()];
     for (seq, (at, lane, st)) in all.into_iter().enumerate() {
