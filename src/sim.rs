@@ -9,17 +9,17 @@ mod fxhash;
 mod link;
 mod middlebox;
 mod net;
+mod order;
 mod queue;
 mod rng;
 mod trace;
-mod order;
 pub mod workloads;
 
 pub use fxhash::FxHashMap;
-pub use order::sort_by_u64;
 pub use link::{DropRule, LinkConfig};
 pub use middlebox::{conn_key, ConnKey, MiddleboxConfig, MiddleboxEvent, OnUnknown};
 pub use net::{HostId, Net, Notification, SimError, SockEvent, SocketId};
+pub use order::sort_by_u64;
 pub use rng::Rng;
 pub use trace::{
     AppNote, AppRecord, DropCause, MiddleboxRecord, PacketRecord, Proto, SocketRecord, StateRecord,
