@@ -268,9 +268,7 @@ fn frames(timelines: &[&Timeline]) -> Vec<(u32, u64, Vec<u8>)> {
             ));
         }
     }
-    // By track, then (stably) by time: the order of (time, track).
-    crate::sim::sort_by_u64(&mut all, |&(ti, _, _)| ti as u64);
-    crate::sim::sort_by_u64(&mut all, |&(_, ts, _)| ts);
+    crate::sim::sort_by_u64_pair(&mut all, |&(_, ts, _)| ts, |&(ti, _, _)| ti as u64);
     all
 }
 

@@ -19,7 +19,7 @@ pub use fxhash::FxHashMap;
 pub use link::{DropRule, LinkConfig};
 pub use middlebox::{conn_key, ConnKey, MiddleboxConfig, MiddleboxEvent, OnUnknown};
 pub use net::{HostId, Net, Notification, SimError, SockEvent, SocketId};
-pub use order::sort_by_u64;
+pub use order::{sort_by_u64, sort_by_u64_pair};
 pub use rng::Rng;
 pub use trace::{
     AppNote, AppRecord, DropCause, MiddleboxRecord, PacketRecord, Proto, SocketRecord, StateRecord,

@@ -276,9 +276,7 @@ pub fn analyze(cap: &Capture) -> Analysis {
                         .collect::<Vec<_>>()
                 })
                 .collect();
-            // By endpoint, then (stably) by packet: the order of (packet, endpoint).
-            crate::sim::sort_by_u64(&mut rest, |&(_, e)| e as u64);
-            crate::sim::sort_by_u64(&mut rest, |&(q, _)| q as u64);
+            crate::sim::sort_by_u64_pair(&mut rest, |&(q, _)| q as u64, |&(_, e)| e as u64);
             for (q, e) in rest {
                 let ts = cap.packets[q].ts_ns.max(p.ts_ns);
                 moments.push(deliver(conn, ci, e, q, &cap.packets[q].segment, ts));

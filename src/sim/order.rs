@@ -10,6 +10,12 @@ pub fn sort_by_u64<T>(v: &mut Vec<T>, key: impl Fn(&T) -> u64) {
     v.extend(keyed.iter().filter_map(|&(_, i)| slots[i].take()));
 }
 
+/// [`sort_by_u64`] by `major`, equal `major` keys by `minor`: two stable passes, minor first.
+pub fn sort_by_u64_pair<T>(v: &mut Vec<T>, major: impl Fn(&T) -> u64, minor: impl Fn(&T) -> u64) {
+    sort_by_u64(v, minor);
+    sort_by_u64(v, major);
+}
+
 /// The one instantiation: index breaks ties, which makes the unstable sort stable.
 #[inline(never)]
 fn sort_pairs(pairs: &mut [(u64, usize)]) {
@@ -32,6 +38,11 @@ mod tests {
             let mut got = v;
             sort_by_u64(&mut got, |x| x.0);
             assert_eq!(got, want);
+            let mut pairs: Vec<(u64, u64)> = (0..n).map(|_| (rng.below(5), rng.below(5))).collect();
+            let mut want = pairs.clone();
+            want.sort();
+            super::sort_by_u64_pair(&mut pairs, |x| x.0, |x| x.1);
+            assert_eq!(pairs, want);
         }
     }
 }

@@ -143,16 +143,20 @@ pub fn Ladder(props: &LadderProps) -> Html {
 
     // Packets with elements: labelled, moving, picked, focused, the Tab stop, under the pointer.
     let flying: Vec<PacketView> = tl.in_flight(t, layout.longest).collect();
+    // `layout.own` is sorted; the few others are merged in where they belong, so this
+    // per-frame list is never sorted whole.
     let mut shown: Vec<usize> = layout
         .own
         .iter()
         .copied()
         .take_while(|&i| i < sent)
-        .chain(flying.iter().map(|v| v.index))
-        .chain([picked, focus, rove, hover].into_iter().flatten())
         .collect();
-    crate::sim::sort_by_u64(&mut shown, |&i| i as u64);
-    shown.dedup();
+    let others = flying.iter().map(|v| v.index);
+    for i in others.chain([picked, focus, rove, hover].into_iter().flatten()) {
+        if let Err(at) = shown.binary_search(&i) {
+            shown.insert(at, i);
+        }
+    }
     let tab_stop = if sent <= TAB_STOPS_UP_TO {
         None
     } else {

@@ -386,9 +386,7 @@ fn marks(tl: &Timeline, geo: &Geo) -> Marks {
                 .map(move |&(at, st)| (at, tr.lane, st))
         })
         .collect();
-    // By lane, then (stably) by time: the order of (time, lane).
-    crate::sim::sort_by_u64(&mut all, |&(_, lane, _)| lane as u64);
-    crate::sim::sort_by_u64(&mut all, |&(at, _, _)| at.micros());
+    crate::sim::sort_by_u64_pair(&mut all, |&(at, _, _)| at.micros(), |&(_, l, _)| l as u64);
     let mut m = Marks::default();
     let mut last_y: Vec<f64> = vec![f64::NEG_INFINITY; tl.lanes.len()];
     for (seq, (at, lane, st)) in all.into_iter().enumerate() {
