@@ -542,11 +542,16 @@ fn PathBlock(p: &BlockProps) -> Html {
 }
 
 /// A squeezed stretch's real length, short: "60 s", "1.5 s", "200 ms".
+/// Integer arithmetic: printing an `f64` would pull float formatting into the wasm (`ui::num`).
 fn span(d: crate::time::SimDuration) -> String {
-    let ms = d.micros() as f64 / 1000.0;
-    if ms >= 1000.0 {
-        format!("{} s", (ms / 100.0).round() / 10.0)
+    let us = d.micros();
+    if us >= 1_000_000 {
+        let tenths = (us + 50_000) / 100_000;
+        match tenths % 10 {
+            0 => format!("{} s", tenths / 10),
+            f => format!("{}.{f} s", tenths / 10),
+        }
     } else {
-        format!("{} ms", ms.round())
+        format!("{} ms", (us + 500) / 1000)
     }
 }

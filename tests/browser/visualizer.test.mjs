@@ -58,6 +58,7 @@ test('the scenario picker lists every scenario; each renders, plays to its end a
   for (const s of list) {
     assert.ok(s.name && s.name !== s.id, `scenario ${s.id} has a translated name; observed ${JSON.stringify(s.name)}`);
   }
+  const breaks = [];
   for (const { id } of list) {
     await page.selectOption('[data-testid=scenario]', id);
     await waitForState(page, { hash: new RegExp(`(^#|&)s=${id.replace(/[-]/g, '\\-')}(&|$)`) }, `picking ${id} writes it into the hash`);
@@ -68,11 +69,15 @@ test('the scenario picker lists every scenario; each renders, plays to its end a
     const { step, total } = parseCounter(end.counter);
     assert.equal(step, total, `${id}: at the end the counter shows the last step (${end.counter})`);
     await shot(t, page, `scenario-${id}-en`);
+    breaks.push(...(await page.$$eval('svg.ladder .breaks text', (els) => els.map((e) => e.textContent))));
     if (total > 1) {
       await page.click('[data-testid=step-back]');
       await waitForState(page, { counter: `Step ${total - 1} / ${total}` }, `${id}: step back from the end`);
     }
   }
+  // Squeezed idle stretches say how long they really were: "≈ 25 s", "≈ 1.5 s", "≈ 200 ms".
+  assert.ok(breaks.length > 0, 'some scenario squeezes an idle stretch');
+  for (const b of breaks) assert.match(b, /^≈ (\d+(\.[1-9])? s|\d+ ms)$/, `a break's length reads like a duration; observed ${JSON.stringify(b)}`);
   assertClean();
 });
 
