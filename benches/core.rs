@@ -1,6 +1,8 @@
 //! Core speed: simulated segments per second for a bulk transfer and for 10 000 short
 //! connections, timeline rebuild for the heaviest default scenario, and frame_at.
-//! Run: `cargo bench --bench core`. Figures go to README's performance section.
+//! Run: `cargo bench --bench core`. Figures go to README's performance section. The `sim`
+//! group runs twice: `sim` with the allocator as it comes, `sim_memory_kept` with glibc keeping
+//! freed memory (see `keep_freed_memory`).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use std::hint::black_box;
@@ -8,8 +10,42 @@ use synack::scenario::{build, build_default, Params, ScenarioId};
 use synack::sim::workloads::{bulk, short_connections};
 use synack::time::SimTime;
 
-fn benches(c: &mut Criterion) {
-    let mut g = c.benchmark_group("sim");
+/// The simulator benches, run twice: with glibc's defaults, then with freed memory kept.
+fn sim_benches(c: &mut Criterion) {
+    sim(c, "sim");
+    if keep_freed_memory() {
+        sim(c, "sim_memory_kept");
+    }
+}
+
+/// glibc gives large freed blocks back to the kernel (munmap, trimming the heap top), so every
+/// iteration of a bench that builds a 30 MB trace and drops it faults ≈ 7 500 fresh pages in
+/// (≈ 3 µs each on this VM: half the short-connection bench's time). A long-running process
+/// keeps reusing its heap, and the browser's wasm memory never shrinks at all, so the second
+/// pass measures the simulator with glibc told to keep what it frees (mallopt(3)).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn keep_freed_memory() -> bool {
+    extern "C" {
+        fn mallopt(param: i32, value: i32) -> i32;
+    }
+    const M_TRIM_THRESHOLD: i32 = -1;
+    const M_TOP_PAD: i32 = -2;
+    const M_MMAP_THRESHOLD: i32 = -3;
+    // SAFETY: mallopt only changes allocator tunables; glibc documents calling it at any time.
+    unsafe {
+        mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1
+            && mallopt(M_TRIM_THRESHOLD, i32::MAX) == 1
+            && mallopt(M_TOP_PAD, 64 << 20) == 1
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn keep_freed_memory() -> bool {
+    false
+}
+
+fn sim(c: &mut Criterion, group: &str) {
+    let mut g = c.benchmark_group(group);
     let data = vec![7u8; 1 << 20];
     let segs = bulk(&data).unwrap_or(0);
     g.throughput(Throughput::Elements(segs as u64));
@@ -23,7 +59,9 @@ fn benches(c: &mut Criterion) {
         b.iter(|| black_box(short_connections(10_000).unwrap_or(0)))
     });
     g.finish();
+}
 
+fn timeline_benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("timeline");
     g.bench_function("rebuild_http10_vs_11_defaults", |b| {
         b.iter(|| black_box(build_default(ScenarioId::Http10Vs11, 1).unwrap()))
@@ -49,5 +87,5 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(core, benches);
+criterion_group!(core, timeline_benches, sim_benches);
 criterion_main!(core);
