@@ -15,11 +15,11 @@ mod rng;
 mod trace;
 pub mod workloads;
 
-pub use fxhash::FxHashMap;
+pub use fxhash::{FxHashMap, FxHasher};
 pub use link::{DropRule, LinkConfig};
 pub use middlebox::{conn_key, ConnKey, MiddleboxConfig, MiddleboxEvent, OnUnknown};
 pub use net::{HostId, Net, Notification, SimError, SockEvent, SocketId};
-pub use order::{sort_by_u64, sort_by_u64_pair};
+pub use order::{merge_runs, sort_by_u64, sort_by_u64_pair};
 pub use rng::Rng;
 pub use trace::{
     AppNote, AppRecord, DropCause, MiddleboxRecord, PacketRecord, Proto, SocketRecord, StateRecord,

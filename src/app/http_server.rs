@@ -36,20 +36,33 @@ struct Conn {
     closing: bool,
 }
 
-/// The resources a server has, found by path with a binary search (a scan per request,
-/// comparing paths, was quadratic in the number of resources).
+/// The resources a server has, found by path with a binary search over the paths' hashes (a
+/// scan per request, comparing paths, was quadratic in the number of resources; sorting by
+/// hash uses the simulator's one shared sort instead of a string sort of its own).
 struct Catalog {
     resources: Vec<Resource>,
     /// Each resource's path, shared with the notes that name it.
     paths: Vec<Rc<str>>,
-    /// Indices of `resources` sorted by path; stable, so among equal paths the first is first.
-    by_path: Vec<usize>,
+    /// (hash of the path, index of the resource), by hash; stable, so among equal hashes the
+    /// lower index comes first.
+    by_hash: Vec<(u64, usize)>,
+}
+
+fn path_hash(path: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::sim::FxHasher::default();
+    h.write(path.as_bytes());
+    h.finish()
 }
 
 impl Catalog {
     fn new(resources: Vec<Resource>) -> Catalog {
-        let mut by_path: Vec<usize> = (0..resources.len()).collect();
-        by_path.sort_by(|&a, &b| resources[a].path.cmp(&resources[b].path));
+        let mut by_hash: Vec<(u64, usize)> = resources
+            .iter()
+            .map(|r| path_hash(&r.path))
+            .zip(0..)
+            .collect();
+        crate::sim::sort_by_u64(&mut by_hash, |&(h, _)| h);
         let paths = resources
             .iter()
             .map(|r| Rc::from(r.path.as_str()))
@@ -57,17 +70,19 @@ impl Catalog {
         Catalog {
             resources,
             paths,
-            by_path,
+            by_hash,
         }
     }
 
     /// Index of the first resource with this path.
     fn find(&self, path: &str) -> Option<usize> {
-        let i = self
-            .by_path
-            .partition_point(|&i| self.resources[i].path.as_str() < path);
-        let r = *self.by_path.get(i)?;
-        (self.resources[r].path == path).then_some(r)
+        let h = path_hash(path);
+        let i = self.by_hash.partition_point(|&(k, _)| k < h);
+        self.by_hash[i..]
+            .iter()
+            .take_while(|&&(k, _)| k == h)
+            .map(|&(_, r)| r)
+            .find(|&r| self.resources[r].path == path)
     }
 }
 
@@ -216,5 +231,41 @@ impl App for HttpServer {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Catalog, Resource};
+    use crate::time::SimDuration;
+
+    fn catalog(paths: &[&str]) -> Catalog {
+        Catalog::new(
+            paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| Resource {
+                    path: (*p).to_string(),
+                    size: i,
+                    delay: SimDuration::ZERO,
+                })
+                .collect(),
+        )
+    }
+
+    /// Every path finds its first resource; a path no resource has finds none.
+    #[test]
+    fn find_returns_the_first_resource_with_the_path() {
+        let paths: Vec<String> = (0..200).map(|i| format!("/r{}", i % 150)).collect();
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let c = catalog(&refs);
+        for (i, p) in refs.iter().enumerate() {
+            assert_eq!(c.find(p), Some(i % 150), "{p}");
+        }
+        for p in ["/", "/r150", "/r1 ", "", "/R1", "/r01"] {
+            assert_eq!(c.find(p), None, "{p:?}");
+        }
+        assert_eq!(catalog(&[]).find("/"), None);
+        assert_eq!(catalog(&["/a", "/b", "/a"]).find("/a"), Some(0));
     }
 }

@@ -164,9 +164,9 @@ impl Timeline {
             }
         }
 
-        // The facts are a few runs, each in time order, which a stable sort merges cheaply;
+        // The facts are a few runs, each in time order, which `merge_runs` merges cheaply;
         // being stable, it keeps each step's facts in the order they occurred.
-        facts.sort_by_key(|&(at, lane, _)| (at, lane));
+        crate::sim::merge_runs(&mut facts, |&(at, lane, _)| (at, lane));
         let steps: Vec<Step> = facts
             .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
             .map(|facts| step(facts, &states, &mut notes))
