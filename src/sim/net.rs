@@ -87,7 +87,11 @@ struct Host {
 #[derive(Clone, Debug)]
 struct Socket {
     host: HostId,
-    tcb: Endpoint,
+    /// Slot of its TCB in `Net::tcbs`, or [`NO_TCB`]: a UDP socket, or a connection that is
+    /// over (CLOSED, nothing left to read, default parameters), whose slot went back for the
+    /// next connection to use. Such a socket behaves exactly as one with a fresh CLOSED TCB,
+    /// and gets one again if it is used.
+    tcb: u32,
     local: Option<SocketAddrV4>,
     remote: Option<SocketAddrV4>,
     backlog: usize,
@@ -142,6 +146,9 @@ impl Ev {
     }
 }
 
+/// `Socket::tcb` of a socket without a TCB.
+const NO_TCB: u32 = u32::MAX;
+
 /// The whole simulated network.
 #[derive(Clone, Debug)]
 pub struct Net {
@@ -153,6 +160,12 @@ pub struct Net {
     tcp: Config,
     hosts: Vec<Host>,
     sockets: Vec<Socket>,
+    /// The TCBs, by slot: only as many as connections are open at once, so 10 000 short
+    /// connections one after another reuse a few slots (a TCB is ≈ 480 bytes; a socket
+    /// without one ≈ 150).
+    tcbs: Vec<Endpoint>,
+    /// Slots in `tcbs` free for reuse.
+    free_tcbs: Vec<u32>,
     /// Demultiplexing by (local, remote) address, keyed by [`addr_key`]; probed per packet,
     /// never iterated.
     connected: FxHashMap<(u64, u64), SocketId>,
@@ -191,6 +204,8 @@ impl Net {
             tcp,
             hosts: Vec::new(),
             sockets: Vec::new(),
+            tcbs: Vec::new(),
+            free_tcbs: Vec::new(),
             connected: FxHashMap::default(),
             listeners: FxHashMap::default(),
             bound: FxHashMap::default(),
@@ -274,10 +289,11 @@ impl Net {
 
     /// A new, unbound TCP socket in CLOSED.
     pub fn socket(&mut self, host: HostId) -> SocketId {
-        self.new_socket(host, Endpoint::new(self.tcp, 0, 0), None)
+        let tcb = self.alloc_tcb(Endpoint::new(self.tcp, 0, 0));
+        self.new_socket(host, tcb, None)
     }
 
-    fn new_socket(&mut self, host: HostId, tcb: Endpoint, parent: Option<SocketId>) -> SocketId {
+    fn new_socket(&mut self, host: HostId, tcb: u32, parent: Option<SocketId>) -> SocketId {
         self.sockets.push(Socket {
             host,
             tcb,
@@ -301,6 +317,67 @@ impl Net {
         SocketId(self.sockets.len() - 1)
     }
 
+    /// A slot for `tcb`: a free one if there is one.
+    fn alloc_tcb(&mut self, tcb: Endpoint) -> u32 {
+        match self.free_tcbs.pop() {
+            Some(i) => {
+                self.tcbs[i as usize] = tcb;
+                i
+            }
+            None => {
+                self.tcbs.push(tcb);
+                (self.tcbs.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Socket `s`'s TCB, if it holds one.
+    fn tcb(&self, s: SocketId) -> Option<&Endpoint> {
+        let k = self.sockets.get(s.0)?;
+        self.tcbs.get(k.tcb as usize)
+    }
+
+    /// Socket `s`'s TCB slot, giving it a fresh CLOSED TCB if it has none (the one it had was
+    /// released in that very state, with nothing unread and the default parameters, so the
+    /// fresh one behaves the same).
+    #[inline]
+    fn tcb_slot(&mut self, s: SocketId) -> usize {
+        match self.sockets[s.0].tcb {
+            NO_TCB => self.renew_tcb(s),
+            i => i as usize,
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn renew_tcb(&mut self, s: SocketId) -> usize {
+        let local = self.sockets[s.0].local.map_or(0, |a| a.port());
+        let remote = self.sockets[s.0].remote.map_or(0, |a| a.port());
+        let i = self.alloc_tcb(Endpoint::new(self.tcp, local, remote));
+        self.sockets[s.0].tcb = i;
+        i as usize
+    }
+
+    fn tcb_mut(&mut self, s: SocketId) -> &mut Endpoint {
+        let i = self.tcb_slot(s);
+        &mut self.tcbs[i]
+    }
+
+    /// Give socket `s`'s TCB slot back if the connection is over: CLOSED, nothing left for the
+    /// application to read, and the network's default parameters (what a fresh TCB would be).
+    /// A listener's child back in LISTEN is not released: its state stays LISTEN.
+    fn release_if_done(&mut self, s: SocketId) {
+        let i = self.sockets[s.0].tcb;
+        let Some(t) = self.tcbs.get(i as usize) else {
+            return;
+        };
+        if t.state() == State::Closed && t.unread() == 0 && *t.config() == self.tcp {
+            self.sockets[s.0].tcb = NO_TCB;
+            // The slot keeps its TCB until reused, its buffers with their allocations.
+            self.free_tcbs.push(i);
+        }
+    }
+
     fn sock(&self, s: SocketId) -> Result<&Socket, SimError> {
         self.sockets.get(s.0).ok_or(SimError::NoSuchSocket(s))
     }
@@ -310,11 +387,14 @@ impl Net {
     }
 
     pub fn state(&self, s: SocketId) -> Option<State> {
-        self.sockets.get(s.0).map(|k| k.tcb.state())
+        self.sockets.get(s.0)?;
+        Some(self.tcb(s).map_or(State::Closed, Endpoint::state))
     }
 
+    /// The socket's TCB; `None` for no such socket, a UDP socket, or a connection that is over
+    /// (CLOSED: its TCB was released for reuse).
     pub fn endpoint(&self, s: SocketId) -> Option<&Endpoint> {
-        self.sockets.get(s.0).map(|k| &k.tcb)
+        self.tcb(s)
     }
 
     pub fn local_addr(&self, s: SocketId) -> Option<SocketAddrV4> {
@@ -328,7 +408,7 @@ impl Net {
     /// bind(): give the socket a local port on its host.
     pub fn bind(&mut self, s: SocketId, port: u16) -> Result<(), SimError> {
         let host = self.sock(s)?.host;
-        if self.sockets[s.0].tcb.state() != State::Closed {
+        if self.state(s) != Some(State::Closed) {
             // A socket in use keeps its address (bind(2) says EINVAL).
             return Err(crate::tcp::UserError::ConnectionAlreadyExists.into());
         }
@@ -337,7 +417,7 @@ impl Net {
             || self
                 .bound
                 .get(&addr_key(addr))
-                .is_some_and(|&o| o != s && self.sockets[o.0].tcb.state() != State::Closed);
+                .is_some_and(|&o| o != s && self.state(o) != Some(State::Closed));
         if taken {
             return Err(SimError::AddrInUse(addr));
         }
@@ -347,10 +427,10 @@ impl Net {
     }
 
     fn set_local(&mut self, s: SocketId, addr: SocketAddrV4) {
-        let sock = &mut self.sockets[s.0];
-        sock.local = Some(addr);
-        let remote = sock.tcb.remote_port();
-        sock.tcb.set_ports(addr.port(), remote);
+        self.sockets[s.0].local = Some(addr);
+        let tcb = self.tcb_mut(s);
+        let remote = tcb.remote_port();
+        tcb.set_ports(addr.port(), remote);
         self.trace.sockets[s.0].local = Some(addr);
     }
 
@@ -383,7 +463,7 @@ impl Net {
         }
         self.sockets[s.0].remote = Some(remote);
         self.trace.sockets[s.0].remote = Some(remote);
-        self.sockets[s.0].tcb.set_ports(local.port(), remote.port());
+        self.tcb_mut(s).set_ports(local.port(), remote.port());
         let iss = self.next_isn(host);
         self.call(s, UserCall::Connect);
         self.try_drive(s, |tcb, now, out| tcb.connect_into(now, iss, out))?;
@@ -405,7 +485,12 @@ impl Net {
     /// recv(): all readable bytes; if that reopened the window enough, an ACK tells the peer
     /// (see [`Endpoint::window_update`]).
     pub fn recv(&mut self, s: SocketId) -> Result<Vec<u8>, SimError> {
-        let data = self.sock_mut(s)?.tcb.recv();
+        self.sock(s)?;
+        // A socket without a TCB has nothing to read (one is released only then).
+        let data = match self.sockets[s.0].tcb {
+            NO_TCB => Vec::new(),
+            i => self.tcbs[i as usize].recv(),
+        };
         if !data.is_empty() {
             self.after_read(s);
         }
@@ -415,7 +500,11 @@ impl Net {
     /// [`Net::recv`] appending to `out` (a reader reusing one buffer allocates nothing per
     /// read); returns the bytes read.
     pub fn recv_into(&mut self, s: SocketId, out: &mut Vec<u8>) -> Result<usize, SimError> {
-        let n = self.sock_mut(s)?.tcb.recv_into(out);
+        self.sock(s)?;
+        let n = match self.sockets[s.0].tcb {
+            NO_TCB => 0,
+            i => self.tcbs[i as usize].recv_into(out),
+        };
         if n > 0 {
             self.after_read(s);
         }
@@ -425,7 +514,7 @@ impl Net {
     /// The application took bytes: tell the peer if the window reopened enough.
     fn after_read(&mut self, s: SocketId) {
         let now = self.now;
-        let out = self.sockets[s.0].tcb.window_update(now);
+        let out = self.tcb_mut(s).window_update(now);
         if !out.is_empty() {
             self.emit(s, out);
             self.after_tcb(s);
@@ -436,16 +525,18 @@ impl Net {
     /// only, as SO_KEEPALIVE). Connections a listener accepts inherit its parameters.
     pub fn set_config(&mut self, s: SocketId, cfg: Config) -> Result<(), SimError> {
         let now = self.now;
-        self.sock_mut(s)?.tcb.set_config(now, cfg);
+        self.sock(s)?;
+        self.tcb_mut(s).set_config(now, cfg);
         self.after_tcb(s);
         Ok(())
     }
 
     /// SO_KEEPALIVE with its TCP_KEEPIDLE / TCP_KEEPINTVL / TCP_KEEPCNT; `None` turns it off.
     pub fn set_keepalive(&mut self, s: SocketId, ka: Option<KeepAlive>) -> Result<(), SimError> {
+        self.sock(s)?;
         let cfg = Config {
             keepalive: ka,
-            ..*self.sock(s)?.tcb.config()
+            ..self.tcb(s).map_or(self.tcp, |t| *t.config())
         };
         self.set_config(s, cfg)
     }
@@ -804,7 +895,7 @@ impl Net {
 
     /// A UDP socket on `host` (unbound until `bind_udp` or the first `send_to`).
     pub fn udp_socket(&mut self, host: HostId) -> SocketId {
-        let s = self.new_socket(host, Endpoint::new(self.tcp, 0, 0), None);
+        let s = self.new_socket(host, NO_TCB, None);
         self.sockets[s.0].udp = true;
         s
     }
@@ -856,7 +947,8 @@ impl Net {
                 self.spawn_child(l, src, dst, seg);
             } else {
                 // LISTEN's own rules: ignore RST, answer an ACK with RST.
-                let out = self.sockets[l.0].tcb.on_segment(self.now, seg);
+                let now = self.now;
+                let out = self.tcb_mut(l).on_segment(now, seg);
                 for r in out {
                     self.transmit(to, dst, src, r);
                 }
@@ -879,8 +971,9 @@ impl Net {
         }
         let host = self.sockets[l.0].host;
         let iss = self.next_isn(host);
-        let child_tcb = self.sockets[l.0].tcb.fork_for(src.port(), iss);
-        let c = self.new_socket(host, child_tcb, Some(l));
+        let child_tcb = self.tcb_mut(l).fork_for(src.port(), iss);
+        let slot = self.alloc_tcb(child_tcb);
+        let c = self.new_socket(host, slot, Some(l));
         self.sockets[c.0].local = Some(dst);
         self.sockets[c.0].remote = Some(src);
         self.trace.sockets[c.0].local = Some(dst);
@@ -898,7 +991,8 @@ impl Net {
         s: SocketId,
         f: impl FnOnce(&mut Endpoint, SimTime, &mut Vec<Segment>) -> Result<(), E>,
     ) -> Result<(), E> {
-        let tcb = &mut self.sockets[s.0].tcb;
+        let i = self.tcb_slot(s);
+        let tcb = &mut self.tcbs[i];
         tcb.swap_records(&mut self.scratch_transitions, &mut self.scratch_events);
         let r = f(tcb, self.now, &mut self.scratch_segments);
         tcb.swap_records(&mut self.scratch_transitions, &mut self.scratch_events);
@@ -909,6 +1003,8 @@ impl Net {
             self.after_tcb(s);
         } else {
             self.scratch_segments.clear();
+            // A refused call on a connection that is over: give back the TCB it was lent.
+            self.release_if_done(s);
         }
         r
     }
@@ -928,14 +1024,14 @@ impl Net {
     fn after_tcb(&mut self, s: SocketId) {
         let now = self.now;
         let sock = &mut self.sockets[s.0];
-        sock.tcb
-            .drain_transitions_into(&mut self.scratch_transitions);
-        sock.tcb.drain_events_into(&mut self.scratch_events);
+        let tcb = &mut self.tcbs[sock.tcb as usize];
+        tcb.drain_transitions_into(&mut self.scratch_transitions);
+        tcb.drain_events_into(&mut self.scratch_events);
         let (parent, local, remote) = (sock.parent, sock.local, sock.remote);
-        let state = sock.tcb.state();
+        let state = tcb.state();
         // A timer event is scheduled whenever the deadline moves to a new instant; one left
         // behind in the queue finds `timer_at` changed and does nothing.
-        let deadline = sock.tcb.next_deadline();
+        let deadline = tcb.next_deadline();
         let rearm = deadline.filter(|_| deadline != sock.timer_at);
         sock.timer_at = deadline;
 
@@ -988,6 +1084,9 @@ impl Net {
         if let Some(at) = rearm {
             self.schedule(at.max(now), Ev::Timer(s));
         }
+        if state == State::Closed {
+            self.release_if_done(s);
+        }
     }
 }
 
@@ -999,4 +1098,99 @@ fn addr_key(a: SocketAddrV4) -> u64 {
 /// The demultiplexing key of a connection: (local, remote).
 fn conn(local: SocketAddrV4, remote: SocketAddrV4) -> (u64, u64) {
     (addr_key(local), addr_key(remote))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const C: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
+    const S: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
+
+    /// A server that accepts and closes, and `n` clients one after another that close when the
+    /// server does: every connection ends CLOSED or in TIME-WAIT and then CLOSED.
+    fn run(n: u64) -> (Net, Vec<SocketId>) {
+        let tcp = Config {
+            msl: SimDuration::from_millis(1),
+            ..Config::default()
+        };
+        let mut net = Net::new(1, LinkConfig::default(), tcp);
+        let c = net.add_host(C);
+        let s = net.add_host(S);
+        let l = net.socket(s);
+        net.bind(l, 80).unwrap();
+        net.listen(l, 8).unwrap();
+        for i in 0..n {
+            net.wake_at(SimTime(i * 100_000), i);
+        }
+        let mut clients = Vec::new();
+        let mut ns = Vec::new();
+        while net.step_into(&mut ns) {
+            for &x in &ns {
+                match (x.socket, x.event) {
+                    (None, SockEvent::Wake(_)) => {
+                        let k = net.socket(c);
+                        net.connect(k, SocketAddrV4::new(S, 80)).unwrap();
+                        clients.push(k);
+                    }
+                    (Some(y), SockEvent::Incoming) if y == l => {
+                        while let Some(a) = net.accept(l).unwrap() {
+                            net.close(a).unwrap();
+                        }
+                    }
+                    (Some(y), SockEvent::Tcp(TcpEvent::PeerClosed)) if clients.contains(&y) => {
+                        net.close(y).unwrap();
+                    }
+                    _ => {}
+                }
+            }
+        }
+        (net, clients)
+    }
+
+    /// Connections that are over give their TCB back: 200 connections one after another need
+    /// only the TCBs of those open at once, and a finished socket reads as CLOSED.
+    #[test]
+    fn finished_connections_release_their_tcbs() {
+        let (net, clients) = run(200);
+        assert_eq!(net.trace().packets.len(), 200 * 7);
+        // The listener, the two ends of the open connection, the last one's TIME-WAIT.
+        assert!(
+            net.tcbs.len() <= 8,
+            "{} TCBs for 200 connections",
+            net.tcbs.len()
+        );
+        for &k in &clients {
+            assert_eq!(net.state(k), Some(State::Closed));
+            assert!(net.endpoint(k).is_none());
+        }
+        // The listener keeps its TCB.
+        assert_eq!(net.state(SocketId(0)), Some(State::Listen));
+    }
+
+    /// A released socket used again behaves as a fresh CLOSED one: connect works (same local
+    /// port, new handshake), and calls it cannot take are refused as before.
+    #[test]
+    fn a_released_socket_can_connect_again() {
+        let (mut net, clients) = run(1);
+        let k = clients[0];
+        let port = net.local_addr(k).unwrap().port();
+        assert!(net.endpoint(k).is_none());
+        assert_eq!(
+            net.send(k, b"x"),
+            Err(SimError::Tcp(crate::tcp::UserError::ConnectionDoesNotExist))
+        );
+        assert!(
+            net.endpoint(k).is_none(),
+            "a refused call leaves no TCB behind"
+        );
+        assert_eq!(net.recv(k), Ok(Vec::new()));
+        net.connect(k, SocketAddrV4::new(S, 80)).unwrap();
+        let syn = net.trace().packets.last().unwrap();
+        assert!(syn.segment.flags.syn() && !syn.segment.flags.ack());
+        assert_eq!(syn.src.port(), port);
+        // Nobody accepts this time, so the connection stays open.
+        net.run_until(SimTime(10_000_000));
+        assert_eq!(net.state(k), Some(State::Established));
+    }
 }

@@ -269,6 +269,11 @@ impl Endpoint {
         self.send_buf.len()
     }
 
+    /// Bytes received in order that the user has not read yet.
+    pub fn unread(&self) -> usize {
+        self.recv_buf.len()
+    }
+
     /// The window we advertise: what is left of the receive buffer.
     pub fn rcv_wnd(&self) -> u32 {
         u32::from(self.cfg.rcv_wnd).saturating_sub(self.recv_buf.len() as u32)
