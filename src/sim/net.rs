@@ -1103,63 +1103,34 @@ fn conn(local: SocketAddrV4, remote: SocketAddrV4) -> (u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::workloads::short_connections_net;
 
-    const C: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
     const S: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
 
-    /// A server that accepts and closes, and `n` clients one after another that close when the
-    /// server does: every connection ends CLOSED or in TIME-WAIT and then CLOSED.
-    fn run(n: u64) -> (Net, Vec<SocketId>) {
-        let tcp = Config {
-            msl: SimDuration::from_millis(1),
-            ..Config::default()
-        };
-        let mut net = Net::new(1, LinkConfig::default(), tcp);
-        let c = net.add_host(C);
-        let s = net.add_host(S);
-        let l = net.socket(s);
-        net.bind(l, 80).unwrap();
-        net.listen(l, 8).unwrap();
-        for i in 0..n {
-            net.wake_at(SimTime(i * 100_000), i);
-        }
-        let mut clients = Vec::new();
-        let mut ns = Vec::new();
-        while net.step_into(&mut ns) {
-            for &x in &ns {
-                match (x.socket, x.event) {
-                    (None, SockEvent::Wake(_)) => {
-                        let k = net.socket(c);
-                        net.connect(k, SocketAddrV4::new(S, 80)).unwrap();
-                        clients.push(k);
-                    }
-                    (Some(y), SockEvent::Incoming) if y == l => {
-                        while let Some(a) = net.accept(l).unwrap() {
-                            net.close(a).unwrap();
-                        }
-                    }
-                    (Some(y), SockEvent::Tcp(TcpEvent::PeerClosed)) if clients.contains(&y) => {
-                        net.close(y).unwrap();
-                    }
-                    _ => {}
-                }
-            }
-        }
-        (net, clients)
+    /// The clients of `short_connections_net`: the sockets not accepted from the listener
+    /// (socket 0).
+    fn clients(net: &Net) -> Vec<SocketId> {
+        let t = &net.trace().sockets;
+        (1..t.len())
+            .filter(|&i| t[i].parent.is_none())
+            .map(SocketId)
+            .collect()
     }
 
     /// Connections that are over give their TCB back: 200 connections one after another need
     /// only the TCBs of those open at once, and a finished socket reads as CLOSED.
     #[test]
     fn finished_connections_release_their_tcbs() {
-        let (net, clients) = run(200);
+        let net = short_connections_net(200).unwrap();
         assert_eq!(net.trace().packets.len(), 200 * 7);
-        // The listener, the two ends of the open connection, the last one's TIME-WAIT.
+        // The listener, the two ends of the open connection, the last ones' TIME-WAIT.
         assert!(
             net.tcbs.len() <= 8,
             "{} TCBs for 200 connections",
             net.tcbs.len()
         );
+        let clients = clients(&net);
+        assert_eq!(clients.len(), 200);
         for &k in &clients {
             assert_eq!(net.state(k), Some(State::Closed));
             assert!(net.endpoint(k).is_none());
@@ -1172,8 +1143,8 @@ mod tests {
     /// port, new handshake), and calls it cannot take are refused as before.
     #[test]
     fn a_released_socket_can_connect_again() {
-        let (mut net, clients) = run(1);
-        let k = clients[0];
+        let mut net = short_connections_net(1).unwrap();
+        let k = clients(&net)[0];
         let port = net.local_addr(k).unwrap().port();
         assert!(net.endpoint(k).is_none());
         assert_eq!(

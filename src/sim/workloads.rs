@@ -53,6 +53,11 @@ pub fn bulk(data: &[u8]) -> Result<usize, SimError> {
 /// `n` connections opened and closed one after another (7 segments each); returns the
 /// segments simulated.
 pub fn short_connections(n: usize) -> Result<usize, SimError> {
+    Ok(short_connections_net(n)?.trace().packets.len())
+}
+
+/// [`short_connections`], returning the network after the run.
+pub fn short_connections_net(n: usize) -> Result<Net, SimError> {
     let link = LinkConfig {
         latency: SimDuration::from_micros(100),
         ..LinkConfig::default()
@@ -90,5 +95,5 @@ pub fn short_connections(n: usize) -> Result<usize, SimError> {
             }
         }
     }
-    Ok(net.trace().packets.len())
+    Ok(net)
 }
