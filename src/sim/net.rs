@@ -82,6 +82,9 @@ struct Host {
     isn_queue: VecDeque<SeqNum>,
     /// Segments sent so far (for scripted drops).
     sent: u32,
+    /// Per destination host (`usize::MAX`: none): when this host's interface towards it is
+    /// free again. A host talks to a few others, so a short list searched in order serves.
+    busy_until: Vec<(usize, SimTime)>,
 }
 
 #[derive(Clone, Debug)]
@@ -174,11 +177,7 @@ pub struct Net {
     bound: FxHashMap<u64, SocketId>,
     /// UDP sockets by local address.
     udp_bound: FxHashMap<u64, SocketId>,
-    /// The first host added with each address (as a number: one word to hash).
-    host_at: FxHashMap<u32, HostId>,
-    /// Per direction (from, to): when the sender's interface is free again.
-    busy_until: FxHashMap<(usize, usize), SimTime>,
-    /// The latest time in `busy_until`.
+    /// The latest time in any host's `busy_until`.
     busy_max: SimTime,
     trace: Trace,
     pending: Vec<Notification>,
@@ -210,8 +209,6 @@ impl Net {
             listeners: FxHashMap::default(),
             bound: FxHashMap::default(),
             udp_bound: FxHashMap::default(),
-            host_at: FxHashMap::default(),
-            busy_until: FxHashMap::default(),
             busy_max: SimTime::ZERO,
             trace: Trace::default(),
             pending: Vec::new(),
@@ -242,10 +239,9 @@ impl Net {
             next_ephemeral: 49152,
             isn_queue: VecDeque::new(),
             sent: 0,
+            busy_until: Vec::new(),
         });
-        let h = HostId(self.hosts.len() - 1);
-        self.host_at.entry(u32::from(ip)).or_insert(h);
-        h
+        HostId(self.hosts.len() - 1)
     }
 
     /// Change the link's behaviour from now on (e.g. scripted drops after the handshake).
@@ -698,10 +694,13 @@ impl Net {
         proto: Proto,
     ) {
         let mb_host = self.middlebox.as_ref().map(|(h, _)| *h);
+        // The first host added with the address (a network has a few hosts: a scan beats a
+        // hash table, and keeps one more table type out of the wasm).
         let to = self
-            .host_at
-            .get(&u32::from(*dst.ip()))
-            .copied()
+            .hosts
+            .iter()
+            .position(|h| h.ip == *dst.ip())
+            .map(HostId)
             .filter(|h| Some(*h) != mb_host);
         self.hosts[from.0].sent += 1;
         let nth = self.hosts[from.0].sent;
@@ -716,15 +715,17 @@ impl Net {
             // leaves now and leaves every interface as it was: the table need not be touched.
             self.now
         } else {
-            let key = (from.0, to.map_or(usize::MAX, |h| h.0));
-            let start = self
-                .busy_until
-                .get(&key)
-                .copied()
-                .unwrap_or(SimTime::ZERO)
-                .max(self.now);
-            let on_wire = start + serialization;
-            self.busy_until.insert(key, on_wire);
+            let dest = to.map_or(usize::MAX, |h| h.0);
+            let busy = &mut self.hosts[from.0].busy_until;
+            let i = match busy.iter().position(|&(d, _)| d == dest) {
+                Some(i) => i,
+                None => {
+                    busy.push((dest, SimTime::ZERO));
+                    busy.len() - 1
+                }
+            };
+            let on_wire = busy[i].1.max(self.now) + serialization;
+            busy[i].1 = on_wire;
             self.busy_max = self.busy_max.max(on_wire);
             on_wire
         };
