@@ -507,6 +507,20 @@ impl Net {
         Ok(n)
     }
 
+    /// [`Net::recv`] without a copy: `f` reads the bytes where they lie in the receive buffer,
+    /// then they are consumed (and the peer told if the window reopened enough).
+    pub fn recv_with<R>(&mut self, s: SocketId, f: impl FnOnce(&[u8]) -> R) -> Result<R, SimError> {
+        self.sock(s)?;
+        let (n, r) = match self.sockets[s.0].tcb {
+            NO_TCB => (0, f(&[])),
+            i => self.tcbs[i as usize].recv_with(f),
+        };
+        if n > 0 {
+            self.after_read(s);
+        }
+        Ok(r)
+    }
+
     /// The application took bytes: tell the peer if the window reopened enough.
     fn after_read(&mut self, s: SocketId) {
         let now = self.now;
@@ -1138,6 +1152,18 @@ mod tests {
         }
         // The listener keeps its TCB.
         assert_eq!(net.state(SocketId(0)), Some(State::Listen));
+    }
+
+    /// Reading in place gives the application the same bytes and the network the same run as
+    /// reading into a buffer.
+    #[test]
+    fn recv_with_reads_what_recv_into_reads() {
+        use crate::sim::workloads::{bulk_net, Read};
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let (copy, n_copy) = bulk_net(&data, Read::Copy).unwrap();
+        let (in_place, n_in_place) = bulk_net(&data, Read::InPlace).unwrap();
+        assert_eq!((n_copy, n_in_place), (data.len(), data.len()));
+        assert_eq!(copy.trace(), in_place.trace());
     }
 
     /// A released socket used again behaves as a fresh CLOSED one: connect works (same local

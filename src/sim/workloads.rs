@@ -11,8 +11,23 @@ const C: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
 const S: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
 
 /// One connection moving `data` and closing; returns the segments simulated. The caller makes
-/// the data once: filling a megabyte is the application's work, not the simulator's.
+/// the data once: filling a megabyte is the application's work, not the simulator's. The
+/// server reads in place ([`Net::recv_with`]) and only counts what it got.
 pub fn bulk(data: &[u8]) -> Result<usize, SimError> {
+    Ok(bulk_net(data, Read::InPlace)?.0.trace().packets.len())
+}
+
+/// How the bulk workload's server reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Read {
+    /// [`Net::recv_into`] a buffer it reuses: one copy.
+    Copy,
+    /// [`Net::recv_with`]: no copy.
+    InPlace,
+}
+
+/// [`bulk`], returning the network after the run and the bytes the server read.
+pub fn bulk_net(data: &[u8], how: Read) -> Result<(Net, usize), SimError> {
     let link = LinkConfig {
         latency: SimDuration::from_millis(1),
         ..LinkConfig::default()
@@ -28,6 +43,7 @@ pub fn bulk(data: &[u8]) -> Result<usize, SimError> {
     let mut server = None;
     let mut ns = Vec::new();
     let mut read = Vec::new();
+    let mut total = 0;
     while net.step_into(&mut ns) {
         for &n in &ns {
             match (n.socket, n.event) {
@@ -37,8 +53,13 @@ pub fn bulk(data: &[u8]) -> Result<usize, SimError> {
                 }
                 (Some(x), SockEvent::Incoming) if x == l => server = net.accept(l)?,
                 (Some(x), SockEvent::Tcp(TcpEvent::Data(_))) if Some(x) == server => {
-                    read.clear();
-                    black_box(net.recv_into(x, &mut read)?);
+                    total += match how {
+                        Read::Copy => {
+                            read.clear();
+                            net.recv_into(x, &mut read)?
+                        }
+                        Read::InPlace => net.recv_with(x, |b| black_box(b).len())?,
+                    };
                 }
                 (Some(x), SockEvent::Tcp(TcpEvent::PeerClosed)) if Some(x) == server => {
                     net.close(x)?;
@@ -47,7 +68,7 @@ pub fn bulk(data: &[u8]) -> Result<usize, SimError> {
             }
         }
     }
-    Ok(net.trace().packets.len())
+    Ok((net, total))
 }
 
 /// `n` connections opened and closed one after another (7 segments each); returns the

@@ -337,6 +337,15 @@ impl Endpoint {
         n
     }
 
+    /// RECEIVE without a copy: `f` reads all readable in-order bytes where they lie, then
+    /// they are consumed. Returns how many there were and what `f` returned.
+    pub fn recv_with<R>(&mut self, f: impl FnOnce(&[u8]) -> R) -> (usize, R) {
+        let n = self.recv_buf.len();
+        let r = f(&self.recv_buf);
+        self.recv_buf.clear();
+        (n, r)
+    }
+
     /// §3.10.3: the buffer RECEIVE freed "must be communicated to the sender via an
     /// acknowledgment" — but not a sliver at a time. Receiver SWS avoidance (§3.8.6.2.2,
     /// MUST-39): the right edge moves only when it advances by at least
