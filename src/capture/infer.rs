@@ -136,26 +136,29 @@ fn key(a: SocketAddrV4, b: SocketAddrV4) -> (SocketAddrV4, SocketAddrV4) {
 /// Which connection each packet belongs to: by 4-tuple, a new connection when a fresh SYN
 /// reuses a 4-tuple that already saw FIN or RST.
 fn assign(cap: &Capture) -> (Vec<usize>, Vec<usize>) {
-    let mut current: FxHashMap<(SocketAddrV4, SocketAddrV4), (usize, SeqNum, bool)> =
-        FxHashMap::default();
+    // The 4-tuple's latest connection; per connection its ISN and whether it saw FIN or RST.
+    let mut current: FxHashMap<(SocketAddrV4, SocketAddrV4), usize> = FxHashMap::default();
+    let mut seen: Vec<(SeqNum, bool)> = Vec::new();
     let mut conn_of = Vec::with_capacity(cap.packets.len());
     let mut first_packet = Vec::new();
     for (i, p) in cap.packets.iter().enumerate() {
         let f = p.segment.flags;
         let k = key(p.src, p.dst);
         let fresh_syn = f.syn() && !f.ack();
-        let c = match current.get_mut(&k) {
-            Some((c, isn, ended)) if !(fresh_syn && *ended && *isn != p.segment.seq) => {
+        let c = match current.get(&k) {
+            Some(&c) if !(fresh_syn && seen[c].1 && seen[c].0 != p.segment.seq) => {
+                let (isn, ended) = &mut seen[c];
                 *ended |= f.fin() || f.rst();
                 if fresh_syn {
                     *isn = p.segment.seq;
                 }
-                *c
+                c
             }
             _ => {
                 let c = first_packet.len();
                 first_packet.push(i);
-                current.insert(k, (c, p.segment.seq, f.fin() || f.rst()));
+                seen.push((p.segment.seq, f.fin() || f.rst()));
+                current.insert(k, c);
                 c
             }
         };

@@ -101,7 +101,10 @@ struct Dir {
 
 pub fn read(b: &[u8], sink: &mut Sink) -> Result<(), ImportError> {
     let text = String::from_utf8_lossy(b);
-    let mut dirs: FxHashMap<(SocketAddrV4, SocketAddrV4), Dir> = FxHashMap::default();
+    // Index into `dir_list` by (source, destination); the same map type as `infer`'s, so the
+    // wasm holds one copy of its code.
+    let mut dirs: FxHashMap<(SocketAddrV4, SocketAddrV4), usize> = FxHashMap::default();
+    let mut dir_list: Vec<Dir> = Vec::new();
     let mut last_ts = 0u64;
     let mut day = 0u64;
     for (i, l) in text.lines().enumerate() {
@@ -141,11 +144,11 @@ pub fn read(b: &[u8], sink: &mut Sink) -> Result<(), ImportError> {
         last_ts = ts_ns;
         let (fwd_isn, fwd_next) = dirs
             .get(&(src, dst))
-            .map(|d| (d.isn, d.next))
+            .map(|&i| (dir_list[i].isn, dir_list[i].next))
             .unwrap_or_default();
         let (rev_isn, rev_next) = dirs
             .get(&(dst, src))
-            .map(|d| (d.isn, d.next))
+            .map(|&i| (dir_list[i].isn, dir_list[i].next))
             .unwrap_or_default();
         let seq = if raw.flags.syn() {
             raw.seq.map(SeqNum)
@@ -177,7 +180,14 @@ pub fn read(b: &[u8], sink: &mut Sink) -> Result<(), ImportError> {
             mss: raw.mss,
             payload,
         };
-        let d = dirs.entry((src, dst)).or_default();
+        let d = match dirs.get(&(src, dst)) {
+            Some(&i) => &mut dir_list[i],
+            None => {
+                dirs.insert((src, dst), dir_list.len());
+                dir_list.push(Dir::default());
+                dir_list.last_mut().expect("just pushed")
+            }
+        };
         if seg.flags.syn() {
             d.isn = Some(seg.seq);
         }

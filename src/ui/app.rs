@@ -5,9 +5,11 @@
 
 use super::dom;
 use super::embed::{self, Command};
-use super::header::Header;
+use super::header::{header, HeaderProps};
+use super::import::use_import_state;
 use super::params_panel::ParamPanel;
 use super::player::{Control, Live, Player, Start};
+use super::share_button::use_share_state;
 use super::state::Action;
 use crate::i18n::scenarios::scenario_name;
 use crate::i18n::{Lang, Msg, Ui};
@@ -16,6 +18,7 @@ use crate::share::{self, Notice, ViewState};
 use crate::time::SimTime;
 use crate::timeline::Timeline;
 use gloo_events::EventListener;
+use std::any::Any;
 use std::ops::Deref;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -41,6 +44,81 @@ impl<T> Deref for Shared<T> {
     fn deref(&self) -> &T {
         &self.0
     }
+}
+
+/// A part of the page drawn from its inputs alone (no hooks), shown through [`memo`]: drawn
+/// again only when its inputs change, like a component of its own, but without each such
+/// component costing its own copy of Yew's component machinery in the wasm (≈ 2.5 KB each).
+pub trait Pure: PartialEq + 'static {
+    fn view(&self) -> Html;
+}
+
+/// A [`Pure`] part behind a pointer: one component type serves them all.
+trait AnyPure {
+    fn view(&self) -> Html;
+    fn same(&self, other: &dyn Any) -> bool;
+    fn any(&self) -> &dyn Any;
+}
+
+impl<T: Pure> AnyPure for T {
+    fn view(&self) -> Html {
+        Pure::view(self)
+    }
+    fn same(&self, other: &dyn Any) -> bool {
+        other.downcast_ref::<T>().is_some_and(|o| o == self)
+    }
+    fn any(&self) -> &dyn Any {
+        self
+    }
+}
+
+#[derive(Properties)]
+struct MemoProps {
+    part: Box<dyn AnyPure>,
+}
+
+/// Equal when the parts are of the same kind and equal.
+impl PartialEq for MemoProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.part.same(other.part.any())
+    }
+}
+
+#[component]
+fn Memo(p: &MemoProps) -> Html {
+    p.part.view()
+}
+
+/// `part`, re-rendered only when it differs from what the same place showed before.
+pub fn memo(part: impl Pure) -> Html {
+    let props = MemoProps {
+        part: Box::new(part),
+    };
+    html! { <Memo ..props /> }
+}
+
+/// [`memo`] as an item of a keyed list.
+pub fn memo_keyed(key: usize, part: impl Pure) -> Html {
+    let props = MemoProps {
+        part: Box::new(part),
+    };
+    html! { <Memo {key} ..props /> }
+}
+
+/// What an effect run on mount gives back to run on unmount.
+type Mount = Box<dyn FnOnce() -> Box<dyn FnOnce()>>;
+
+#[hook]
+fn use_mount_boxed(f: Mount) {
+    use_effect_with((), move |_| f());
+}
+
+/// `use_effect_with((), f)`: `f` runs once, after the first render, and what it returns on
+/// unmount. Boxed, so that Yew's effect machinery is compiled into the wasm once for all such
+/// effects rather than once per closure.
+#[hook]
+pub fn use_mount<D: FnOnce() + 'static>(f: impl FnOnce() -> D + 'static) {
+    use_mount_boxed(Box::new(move || Box::new(f()) as Box<dyn FnOnce()>));
 }
 
 #[derive(Clone, PartialEq)]
@@ -138,6 +216,9 @@ pub fn App() -> Html {
         ..Live::default()
     });
     let control: Rc<Control> = use_mut_ref(|| None);
+    // The header's share button and import control keep their state here (they are plain
+    // functions of the header, not components).
+    let share = use_share_state();
     let lang = view.lang;
 
     // Write the link: when the view changes, and when the player settles.
@@ -187,14 +268,17 @@ pub fn App() -> Html {
     };
     {
         let open = open.clone();
-        use_effect_with((), move |_| {
+        use_mount(move || {
             let listener = web_sys::window()
                 .map(|w| EventListener::new(&w, "hashchange", move |_| open.emit(dom::hash())));
             move || drop(listener)
         });
     }
     // The iframe API: ready now, resize as the page grows, commands from allowed parents.
-    use_effect_with((), |_| embed::post("ready", &[]));
+    use_mount(|| {
+        embed::post("ready", &[]);
+        || ()
+    });
     embed::use_resize_reports();
     {
         let (control, open) = (control.clone(), open.clone());
@@ -277,6 +361,7 @@ pub fn App() -> Html {
         let imported = imported.clone();
         Callback::from(move |panes: Panes| imported.set(Some(panes)))
     };
+    let import = use_import_state(&on_import, !view.embed);
     let back = {
         let imported = imported.clone();
         Callback::from(move |_: MouseEvent| imported.set(None))
@@ -385,9 +470,19 @@ pub fn App() -> Html {
         <main data-testid="app" data-ready="true"
               class={classes!("shell", view.embed.then_some("embed"))}>
             if !view.embed {
-                <Header {lang} scenario={view.scenario} {on_toggle_lang} {on_pick} {share_url}
-                        panes={export_panes} {export_name} {on_import}
-                        importing={imported.is_some()} />
+                { header(&HeaderProps {
+                    lang,
+                    scenario: view.scenario,
+                    on_toggle_lang,
+                    on_pick,
+                    share_url,
+                    share,
+                    panes: export_panes,
+                    export_name,
+                    on_import,
+                    import,
+                    importing: imported.is_some(),
+                }) }
             }
             { for notice_html }
             { for param_error }

@@ -3,6 +3,7 @@
 //! embedded instance further down a course page: IntersectionObserver), or when the component
 //! goes away. Nothing runs while paused; browsers do not run rAF in hidden tabs.
 
+use super::app::use_mount;
 use super::state::{Action, Playback};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use std::cell::{Cell, RefCell};
@@ -62,7 +63,7 @@ fn use_in_view() -> bool {
     let in_view = use_state(|| true);
     {
         let in_view = in_view.clone();
-        use_effect_with((), move |_| {
+        use_mount(move || {
             let watch = observe(move |v| in_view.set(v));
             move || {
                 if let Some((observer, _callback)) = watch {

@@ -1,7 +1,6 @@
 //! Playback controls: play/pause, step, restart, end, scrubber with event ticks, speed.
 
-use super::app::Shared;
-use super::dom::StyledSpan;
+use super::app::{memo, Pure, Shared};
 use super::icons;
 use super::num::Fixed;
 use super::state::SPEEDS;
@@ -12,11 +11,11 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+/// Not a component of its own: the controls change with the playhead, so they re-render with
+/// the player on every frame anyway (and the callbacks are new each time).
 pub struct ControlsProps {
     pub lang: Lang,
     pub t: SimTime,
-    pub end: SimTime,
     pub playing: bool,
     pub speed: f64,
     /// Times of all steps (for the ticks under the scrubber).
@@ -35,8 +34,7 @@ pub struct ControlsProps {
     pub on_speed: Callback<f64>,
 }
 
-#[component]
-pub fn Controls(p: &ControlsProps) -> Html {
+pub fn controls(p: &ControlsProps) -> Html {
     let lang = p.lang;
     let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
     let on_input = {
@@ -101,7 +99,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                        step="any" value={Fixed(p.scale.pos(p.t), 0).to_string()}
                        aria-label={Msg::Scrubber.text(lang)}
                        aria-valuetext={format!("t = {}", p.t)} oninput={on_input} />
-                <Ticks stops={p.stops.clone()} scale={p.scale.clone()} />
+                { memo(Ticks { stops: p.stops.clone(), scale: p.scale.clone() }) }
             </div>
             <p class="hint">{ Msg::KeyboardHint.text(lang) }</p>
         </div>
@@ -114,21 +112,29 @@ fn speed_label(s: f64) -> String {
     format!("{}×", two.trim_end_matches('0').trim_end_matches('.'))
 }
 
-#[derive(Properties, PartialEq)]
-struct TicksProps {
+#[derive(PartialEq)]
+struct Ticks {
     stops: Rc<[SimTime]>,
     scale: Shared<TimeScale>,
 }
 
-/// A tick under the scrubber per step. Its own component so that the hundreds of ticks of a
+/// A tick under the scrubber per step. Shown through `memo` so that the hundreds of ticks of a
 /// dense run are laid out once per timeline, not again on every animation frame (the
 /// controls re-render with the playhead; these props do not change then).
-#[component]
-fn Ticks(p: &TicksProps) -> Html {
-    let end = p.scale.total().max(1);
-    let ticks = p.stops.iter().map(|s| {
-        let pct = p.scale.pos(*s) * 100.0 / end as f64;
-        html! { <StyledSpan class="tick" css={format!("left:{}%", Fixed(pct, 3))} /> }
-    });
-    html! { <div class="ticks" aria-hidden="true">{ for ticks }</div> }
+impl Pure for Ticks {
+    fn view(&self) -> Html {
+        let p = self;
+        let end = p.scale.total().max(1);
+        let ticks = p.stops.iter().map(|s| {
+            let pct = p.scale.pos(*s) * 100.0 / end as f64;
+            // `~style` sets the element's `style` property, which writes `style.cssText` through
+            // the CSSOM: the Content-Security-Policy (index.html, no 'unsafe-inline') blocks
+            // `style="…"` attributes but allows that; the attribute then reads back `left: 12.5%;`.
+            html! {
+                <span class="tick" aria-hidden="true"
+                      ~style={format!("left:{}%", Fixed(pct, 3))}></span>
+            }
+        });
+        html! { <div class="ticks" aria-hidden="true">{ for ticks }</div> }
+    }
 }

@@ -158,39 +158,3 @@ pub fn mark_build_time(ms: f64) {
         let _ = root.set_attribute("data-build-ms", &super::num::Fixed(ms, 3).to_string());
     }
 }
-
-/// Sets `el.style.cssText` through the CSSOM. The Content-Security-Policy (index.html) has no
-/// 'unsafe-inline', so it blocks `style="…"` attributes (which Yew writes with setAttribute) but
-/// allows CSSOM writes; the attribute then reads back the same (`left: 12.5%;`).
-pub fn set_css_text(el: &web_sys::Element, css: &str) {
-    if let Ok(style) = js_sys::Reflect::get(el, &JsValue::from_str("style")) {
-        let _ = js_sys::Reflect::set(
-            &style,
-            &JsValue::from_str("cssText"),
-            &JsValue::from_str(css),
-        );
-    }
-}
-
-#[derive(yew::Properties, PartialEq)]
-pub struct StyledSpanProps {
-    pub class: yew::Classes,
-    /// Inline declarations, e.g. `left:12.500%`, applied through the CSSOM (see `set_css_text`).
-    pub css: String,
-}
-
-/// `<span class=… aria-hidden="true">` whose computed position or size is set through the CSSOM
-/// (CSP-safe) right after rendering, before the browser paints.
-#[yew::component]
-pub fn StyledSpan(p: &StyledSpanProps) -> yew::Html {
-    let node = yew::use_node_ref();
-    {
-        let node = node.clone();
-        yew::use_effect_with(p.css.clone(), move |css| {
-            if let Some(el) = node.cast::<web_sys::Element>() {
-                set_css_text(&el, css);
-            }
-        });
-    }
-    yew::html! { <span ref={node} class={p.class.clone()} aria-hidden="true"></span> }
-}

@@ -1,6 +1,7 @@
 //! The iframe API (docs/embedding.md): events posted to the parent window, and the commands a
 //! parent on an allowed origin may send (`synack:play`, `pause`, `seek`, `load`).
 
+use super::app::use_mount;
 use super::dom;
 use crate::time::SimTime;
 use gloo_events::EventListener;
@@ -68,7 +69,7 @@ pub fn parse(data: &JsValue) -> Result<Option<Command>, String> {
 /// Listen for commands from other windows; `on_command` gets those from allowed origins.
 #[hook]
 pub fn use_parent_commands(on_command: Callback<Command>) {
-    use_effect_with((), move |_| {
+    use_mount(move || {
         let listener = web_sys::window().map(|w| {
             EventListener::new(&w, "message", move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else {
@@ -103,7 +104,7 @@ pub fn post(kind: &str, fields: &[(&str, JsValue)]) {
 /// In a frame, tell the parent the page's height whenever it changes.
 #[hook]
 pub fn use_resize_reports() {
-    use_effect_with((), |_| {
+    use_mount(|| {
         let framed = web_sys::window()
             .and_then(|w| Some(w.parent().ok()?? != w))
             .unwrap_or(false);

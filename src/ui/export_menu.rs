@@ -10,14 +10,6 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ExportProps {
-    pub lang: Lang,
-    pub panes: Shared<Vec<PaneData>>,
-    /// File name without extension.
-    pub name: String,
-}
-
 fn mime(f: ExportFormat) -> &'static str {
     match f {
         ExportFormat::Pcap => "application/vnd.tcpdump.pcap",
@@ -154,11 +146,11 @@ fn download_png(svg: String, w: f64, h: f64, name: String) {
     img.set_src(&url);
 }
 
-#[component]
-pub fn ExportMenu(p: &ExportProps) -> Html {
-    let lang = p.lang;
+/// The menu; `name` is the file name without extension. Not a component of its own: it
+/// re-renders with the header, rarely, and has no state.
+pub fn export_menu(lang: Lang, panes: &Shared<Vec<PaneData>>, name: &str) -> Html {
     let items = ExportFormat::ALL.into_iter().map(|f| {
-        let (panes, name) = (p.panes.clone(), p.name.clone());
+        let (panes, name) = (panes.clone(), name.to_string());
         let onclick = Callback::from(move |_: MouseEvent| {
             let tls: Vec<_> = panes.iter().map(|p| &*p.timeline.0).collect();
             dom::download(
@@ -173,7 +165,7 @@ pub fn ExportMenu(p: &ExportProps) -> Html {
         }
     });
     let svg_click = {
-        let name = p.name.clone();
+        let name = name.to_string();
         Callback::from(move |_: MouseEvent| {
             if let Some((svg, _, _)) = ladders_svg() {
                 dom::download(svg.as_bytes(), &format!("{name}.svg"), "image/svg+xml");
@@ -181,7 +173,7 @@ pub fn ExportMenu(p: &ExportProps) -> Html {
         })
     };
     let png_click = {
-        let name = p.name.clone();
+        let name = name.to_string();
         Callback::from(move |_: MouseEvent| {
             if let Some((svg, w, h)) = ladders_svg() {
                 download_png(svg, w, h, format!("{name}.png"));

@@ -17,14 +17,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{File, FileReader, HtmlInputElement, HtmlSelectElement, ProgressEvent};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ImportProps {
-    pub lang: Lang,
-    pub on_import: Callback<Rc<Vec<PaneData>>>,
-    /// The imported capture is what the page shows (not a scenario picked since).
-    pub showing: bool,
-}
-
 #[derive(Clone, PartialEq)]
 enum Status {
     Idle,
@@ -127,16 +119,27 @@ fn start_reading(
     })
 }
 
-#[component]
-pub fn ImportControl(p: &ImportProps) -> Html {
-    let lang = p.lang;
+/// The import control's state, kept by the app: the control is not a component of its own
+/// (it would re-render with the header anyway, whose `on_import` is new each time).
+#[derive(Clone)]
+pub struct ImportState {
+    status: UseStateHandle<Status>,
+    last: Rc<RefCell<Last>>,
+    /// Mirrors `last.even` so that the toggle re-renders.
+    even: UseStateHandle<bool>,
+    take: Rc<dyn Fn(File)>,
+}
+
+/// `on_import` gets the panes of each capture read. Files dropped on the page are taken only
+/// while `enabled` (the control is on the page: not in an embedded view).
+#[hook]
+pub fn use_import_state(on_import: &Callback<Rc<Vec<PaneData>>>, enabled: bool) -> ImportState {
     let status = use_state(|| Status::Idle);
     let reading: Rc<RefCell<Option<Reading>>> = use_mut_ref(|| None);
     let last: Rc<RefCell<Last>> = use_mut_ref(Last::default);
-    // Mirrors `last.even` so that the toggle re-renders.
     let even = use_state(|| false);
-    let take = {
-        let (status, reading, on_import) = (status.setter(), reading.clone(), p.on_import.clone());
+    let take: Rc<dyn Fn(File)> = {
+        let (status, reading, on_import) = (status.setter(), reading.clone(), on_import.clone());
         let last = last.clone();
         Rc::new(move |file: File| {
             status.set(Status::Reading(0));
@@ -144,9 +147,59 @@ pub fn ImportControl(p: &ImportProps) -> Html {
                 start_reading(&file, status.clone(), on_import.clone(), last.clone());
         })
     };
+    // Drop a file anywhere on the page.
+    {
+        let take = take.clone();
+        use_effect_with(enabled, move |&enabled| {
+            let doc = web_sys::window()
+                .and_then(|w| w.document())
+                .filter(|_| enabled);
+            let listeners = doc.map(|d| {
+                let opts = EventListenerOptions::enable_prevent_default();
+                let over =
+                    EventListener::new_with_options(&d, "dragover", opts, |e| e.prevent_default());
+                let drop = EventListener::new_with_options(&d, "drop", opts, move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::DragEvent>() else {
+                        return;
+                    };
+                    if let Some(f) = e
+                        .data_transfer()
+                        .and_then(|d| d.files())
+                        .and_then(|l| l.get(0))
+                    {
+                        e.prevent_default();
+                        take(f);
+                    }
+                });
+                (over, drop)
+            });
+            move || drop(listeners)
+        });
+    }
+    ImportState {
+        status,
+        last,
+        even,
+        take,
+    }
+}
+
+/// `showing`: the imported capture is what the page shows (not a scenario picked since).
+pub fn import_control(
+    lang: Lang,
+    showing: bool,
+    on_import: &Callback<Rc<Vec<PaneData>>>,
+    state: &ImportState,
+) -> Html {
+    let ImportState {
+        status,
+        last,
+        even,
+        take,
+    } = state;
     // Lay the last capture out again with the other timing.
     let on_timing = {
-        let (last, even, on_import) = (last.clone(), even.setter(), p.on_import.clone());
+        let (last, even, on_import) = (last.clone(), even.setter(), on_import.clone());
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value() == "even";
             last.borrow().even.set(v);
@@ -167,38 +220,14 @@ pub fn ImportControl(p: &ImportProps) -> Html {
             input.set_value(""); // the same file again is a new import
         })
     };
-    // Drop a file anywhere on the page.
-    use_effect_with((), move |_| {
-        let doc = web_sys::window().and_then(|w| w.document());
-        let listeners = doc.map(|d| {
-            let opts = EventListenerOptions::enable_prevent_default();
-            let over =
-                EventListener::new_with_options(&d, "dragover", opts, |e| e.prevent_default());
-            let drop = EventListener::new_with_options(&d, "drop", opts, move |e| {
-                let Some(e) = e.dyn_ref::<web_sys::DragEvent>() else {
-                    return;
-                };
-                if let Some(f) = e
-                    .data_transfer()
-                    .and_then(|d| d.files())
-                    .and_then(|l| l.get(0))
-                {
-                    e.prevent_default();
-                    take(f);
-                }
-            });
-            (over, drop)
-        });
-        move || drop(listeners)
-    });
-    let shown = match &*status {
+    let shown = match &**status {
         Status::Idle => html! {},
         Status::Reading(pct) => html! {
             <progress data-testid="import-progress" max="100" value={pct.to_string()}
                       aria-label={Ui::Reading.text(lang)}></progress>
         },
         // Notes on an import are stale once another scenario is on show.
-        Status::Done(told) if told.is_empty() || !p.showing => html! {},
+        Status::Done(told) if told.is_empty() || !showing => html! {},
         Status::Done(told) => html! {
             <div class="import-note" role="status" data-testid="import-note">
                 <strong>{ Ui::ImportPartial.text(lang) }</strong>
@@ -212,13 +241,13 @@ pub fn ImportControl(p: &ImportProps) -> Html {
             </div>
         },
     };
-    let timing = (p.showing && matches!(&*status, Status::Done(_))).then(|| {
+    let timing = (showing && matches!(&**status, Status::Done(_))).then(|| {
         html! {
             <label class="timing">
                 <span>{ Ui::Timing.text(lang) }</span>
                 <select data-testid="import-timing" onchange={on_timing}>
-                    <option value="real" selected={!*even}>{ Ui::TimingReal.text(lang) }</option>
-                    <option value="even" selected={*even}>{ Ui::TimingEven.text(lang) }</option>
+                    <option value="real" selected={!**even}>{ Ui::TimingReal.text(lang) }</option>
+                    <option value="even" selected={**even}>{ Ui::TimingEven.text(lang) }</option>
                 </select>
             </label>
         }

@@ -6,22 +6,29 @@
 mod causes;
 mod flag_bits;
 
-use super::app::Shared;
-use super::dom;
+use super::app::{Pure, Shared};
 use crate::i18n::{bytes, Lang, Msg};
 use crate::tcp::SeqNum;
 use crate::timeline::{Packet, Role, Timeline};
-use causes::Causes;
-use flag_bits::FlagBits;
+use causes::causes;
+use flag_bits::flag_bits;
 use std::net::SocketAddrV4;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct InspectorProps {
+pub struct Inspector {
     pub timeline: Shared<Timeline>,
     pub packet: usize,
     pub lang: Lang,
     pub on_close: Callback<()>,
+}
+
+/// `on_close` left out: the player makes a new one on every frame, and what it does follows
+/// from the packet shown (timeline and index). So the inspector is drawn again only when the
+/// packet or the language changes, not 60 times a second while the run plays.
+impl PartialEq for Inspector {
+    fn eq(&self, other: &Self) -> bool {
+        self.timeline == other.timeline && self.packet == other.packet && self.lang == other.lang
+    }
 }
 
 pub fn role_name(lang: Lang, r: Role) -> &'static str {
@@ -81,100 +88,102 @@ fn preview(payload: &[u8]) -> String {
     s
 }
 
-#[component]
-pub fn Inspector(p: &InspectorProps) -> Html {
-    let lang = p.lang;
-    use_effect_with(p.packet, |_| dom::focus_id("inspector"));
-    let tl = &*p.timeline;
-    let Some(pkt) = tl.packets.get(p.packet) else {
-        return html! {};
-    };
-    let seg = &pkt.segment;
-    let close = p.on_close.reform(|_: MouseEvent| ());
-    let lane_name = |l: Option<usize>| {
-        l.and_then(|l| tl.lanes.get(l))
-            .map_or("?", |lane| role_name(lang, lane.role))
-    };
-    let route = format!(
-        "{} {} → {} {}",
-        lane_name(Some(pkt.from_lane)),
-        pkt.src,
-        lane_name(pkt.to_lane),
-        pkt.dst
-    );
-    let timing = match pkt.arrives_at {
-        Some(at) => format!(
-            "{} t = {} · {} t = {}",
-            Msg::SentAt.text(lang),
-            pkt.sent_at,
-            Msg::Delivered.text(lang),
-            at
-        ),
-        None => format!(
-            "{} t = {} · {}",
-            Msg::SentAt.text(lang),
-            pkt.sent_at,
-            Msg::NotDelivered.text(lang)
-        ),
-    };
-    let udp = pkt.proto == crate::sim::Proto::Udp;
-    let rtx = pkt.retransmission.then(|| {
-        html! { <span class="marker marker-rtx">{ "⟲ " }{ Msg::Retransmission.text(lang) }</span> }
-    });
-    let lost = pkt.arrives_at.is_none().then(|| {
-        html! { <span class="marker marker-lost">{ "✕ " }{ Msg::Lost.text(lang) }</span> }
-    });
-    let ack = if seg.flags.ack() {
-        numbers(
-            lang,
-            seg.ack,
-            base_seq(tl, pkt.dst, pkt.src),
+/// The focus goes to it when it opens or shows another packet (the player's effect).
+impl Pure for Inspector {
+    fn view(&self) -> Html {
+        let p = self;
+        let lang = p.lang;
+        let tl = &*p.timeline;
+        let Some(pkt) = tl.packets.get(p.packet) else {
+            return html! {};
+        };
+        let seg = &pkt.segment;
+        let close = p.on_close.reform(|_: MouseEvent| ());
+        let lane_name = |l: Option<usize>| {
+            l.and_then(|l| tl.lanes.get(l))
+                .map_or("?", |lane| role_name(lang, lane.role))
+        };
+        let route = format!(
+            "{} {} → {} {}",
+            lane_name(Some(pkt.from_lane)),
+            pkt.src,
             lane_name(pkt.to_lane),
-        )
-    } else {
-        html! { <span class="muted">{ "—" }</span> }
-    };
-    let row = |name: Msg, value: Html| {
-        html! { <div class="field"><dt>{ name.text(lang) }</dt><dd>{ value }</dd></div> }
-    };
-    let mss = seg.mss.map_or_else(
-        || Msg::NoneValue.text(lang).to_string(),
-        |m| bytes(lang, m.into()),
-    );
-    let payload = if seg.payload.is_empty() {
-        html! { <p class="muted">{ Msg::NoPayload.text(lang) }</p> }
-    } else {
-        html! { <pre class="payload" data-testid="payload" tabindex="0">{ preview(&seg.payload) }</pre> }
-    };
-    html! {
-        <section id="inspector" class="card inspector" data-testid="inspector" tabindex="-1"
-                 aria-labelledby="inspector-title">
-            <div class="card-head">
-                <h2 id="inspector-title">{ Msg::Inspector.text(lang) }</h2>
-                <button type="button" class="close" data-testid="inspector-close"
-                        aria-label={Msg::CloseInspector.text(lang)}
-                        title={Msg::CloseInspector.text(lang)} onclick={close}>{ "×" }</button>
-            </div>
-            <p class="insp-label" data-testid="inspector-label">{ pkt.label() }</p>
-            <p class="insp-route">{ route }</p>
-            <p class="insp-time">{ timing }{ " " }{ for rtx }{ for lost }</p>
-            if udp {
-                <p class="muted">{ udp_note(lang) }</p>
-            } else {
-            <FlagBits flags={seg.flags} {lang} />
-            <dl class="fields" data-testid="fields">
-                { row(Msg::SeqNumber, numbers(lang, seg.seq, base_seq(tl, pkt.src, pkt.dst), lane_name(Some(pkt.from_lane)))) }
-                { row(Msg::AckNumber, ack) }
-                { row(Msg::PayloadLength, html! { bytes(lang, seg.payload.len()) }) }
-                { row(Msg::Window, html! { seg.window }) }
-                { row(Msg::MssOption, html! { mss }) }
-                { for seg.flags.urg().then(|| row(Msg::UrgentPointer, html! { seg.urgent })) }
-            </dl>
-            }
-            <Causes timeline={p.timeline.clone()} packet={p.packet} {lang} />
-            <h3>{ Msg::Payload.text(lang) }</h3>
-            { payload }
-        </section>
+            pkt.dst
+        );
+        let timing = match pkt.arrives_at {
+            Some(at) => format!(
+                "{} t = {} · {} t = {}",
+                Msg::SentAt.text(lang),
+                pkt.sent_at,
+                Msg::Delivered.text(lang),
+                at
+            ),
+            None => format!(
+                "{} t = {} · {}",
+                Msg::SentAt.text(lang),
+                pkt.sent_at,
+                Msg::NotDelivered.text(lang)
+            ),
+        };
+        let udp = pkt.proto == crate::sim::Proto::Udp;
+        let rtx = pkt.retransmission.then(|| {
+            html! { <span class="marker marker-rtx">{ "⟲ " }{ Msg::Retransmission.text(lang) }</span> }
+        });
+        let lost = pkt.arrives_at.is_none().then(|| {
+            html! { <span class="marker marker-lost">{ "✕ " }{ Msg::Lost.text(lang) }</span> }
+        });
+        let ack = if seg.flags.ack() {
+            numbers(
+                lang,
+                seg.ack,
+                base_seq(tl, pkt.dst, pkt.src),
+                lane_name(pkt.to_lane),
+            )
+        } else {
+            html! { <span class="muted">{ "—" }</span> }
+        };
+        let row = |name: Msg, value: Html| {
+            html! { <div class="field"><dt>{ name.text(lang) }</dt><dd>{ value }</dd></div> }
+        };
+        let mss = seg.mss.map_or_else(
+            || Msg::NoneValue.text(lang).to_string(),
+            |m| bytes(lang, m.into()),
+        );
+        let payload = if seg.payload.is_empty() {
+            html! { <p class="muted">{ Msg::NoPayload.text(lang) }</p> }
+        } else {
+            html! { <pre class="payload" data-testid="payload" tabindex="0">{ preview(&seg.payload) }</pre> }
+        };
+        html! {
+            <section id="inspector" class="card inspector" data-testid="inspector" tabindex="-1"
+                     aria-labelledby="inspector-title">
+                <div class="card-head">
+                    <h2 id="inspector-title">{ Msg::Inspector.text(lang) }</h2>
+                    <button type="button" class="close" data-testid="inspector-close"
+                            aria-label={Msg::CloseInspector.text(lang)}
+                            title={Msg::CloseInspector.text(lang)} onclick={close}>{ "×" }</button>
+                </div>
+                <p class="insp-label" data-testid="inspector-label">{ pkt.label() }</p>
+                <p class="insp-route">{ route }</p>
+                <p class="insp-time">{ timing }{ " " }{ for rtx }{ for lost }</p>
+                if udp {
+                    <p class="muted">{ udp_note(lang) }</p>
+                } else {
+                { flag_bits(seg.flags, lang) }
+                <dl class="fields" data-testid="fields">
+                    { row(Msg::SeqNumber, numbers(lang, seg.seq, base_seq(tl, pkt.src, pkt.dst), lane_name(Some(pkt.from_lane)))) }
+                    { row(Msg::AckNumber, ack) }
+                    { row(Msg::PayloadLength, html! { bytes(lang, seg.payload.len()) }) }
+                    { row(Msg::Window, html! { seg.window }) }
+                    { row(Msg::MssOption, html! { mss }) }
+                    { for seg.flags.urg().then(|| row(Msg::UrgentPointer, html! { seg.urgent })) }
+                </dl>
+                }
+                { causes(tl, p.packet, lang) }
+                <h3>{ Msg::Payload.text(lang) }</h3>
+                { payload }
+            </section>
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! ←/→ step, Home/End jump. Form controls keep their own keys; a key a component already
 //! handled (default prevented, e.g. Enter/Space on a packet) is left alone.
 
+use super::app::use_mount;
 use super::state::{Action, Playback};
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
@@ -9,7 +10,7 @@ use yew::prelude::*;
 
 #[hook]
 pub fn use_keyboard(dispatcher: UseReducerDispatcher<Playback>) {
-    use_effect_with((), move |_| {
+    use_mount(move || {
         let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
             // Not passive: Space and the arrow keys must not also scroll the page.
             let opts = EventListenerOptions::enable_prevent_default();

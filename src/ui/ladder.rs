@@ -15,7 +15,7 @@
 mod layout;
 mod thin;
 
-use super::app::Shared;
+use super::app::{memo, memo_keyed, Pure, Shared};
 use super::dom;
 use super::num::{px, Fixed};
 use super::player::packet_dom_id;
@@ -228,13 +228,22 @@ pub fn Ladder(props: &LadderProps) -> Html {
     let shared = Shared(layout.clone());
     let packets = shown.iter().map(|&index| {
         let v = tl.packet_view(index, t);
-        html! {
-            <PacketArrow key={index} timeline={props.timeline.clone()} layout={shared.clone()}
-                         {index} pane={props.pane} progress={v.progress} lost={v.lost}
-                         labelled={labelled(index)} picked={picked == Some(index)}
-                         tab_stop={tab_stop.is_none_or(|i| i == index)} {lang}
-                         on={on_packet.clone()} />
-        }
+        memo_keyed(
+            index,
+            PacketArrow {
+                timeline: props.timeline.clone(),
+                layout: shared.clone(),
+                index,
+                pane: props.pane,
+                progress: v.progress,
+                lost: v.lost,
+                labelled: labelled(index),
+                picked: picked == Some(index),
+                tab_stop: tab_stop.is_none_or(|i| i == index),
+                lang,
+                on: on_packet.clone(),
+            },
+        )
     });
 
     // Arrows without elements: the pointer finds the nearest one.
@@ -262,11 +271,11 @@ pub fn Ladder(props: &LadderProps) -> Html {
         <svg ref={svg} class="ladder" viewBox={format!("0 0 {} {}", px(WIDTH), px(height))} role="group"
              aria-label={Msg::LadderLabel.text(lang)} preserveAspectRatio="xMidYMin meet">
             { for lanes }
-            <Breaks scale={props.scale.clone()} lanes={geo.lanes} />
-            <StateMarks layout={shared.clone()} count={layout.marks.count(t)} />
+            { memo(Breaks { scale: props.scale.clone(), lanes: geo.lanes }) }
+            { memo(StateMarks(LayerProps { layout: shared.clone(), count: layout.marks.count(t) })) }
             <g class="settled" aria-hidden="true" onclick={on_settled_click}
                onmousemove={on_settled_move}>
-                <SettledArrows layout={shared.clone()} count={settled_count} />
+                { memo(SettledArrows(LayerProps { layout: shared.clone(), count: settled_count })) }
             </g>
             <g class="packets">{ for packets }</g>
             <g class="cursor">
@@ -289,8 +298,8 @@ enum Act {
     Leave,
 }
 
-#[derive(Properties, PartialEq)]
-struct ArrowProps {
+#[derive(PartialEq)]
+struct PacketArrow {
     timeline: Shared<Timeline>,
     layout: Shared<Layout>,
     index: usize,
@@ -308,209 +317,223 @@ struct ArrowProps {
 
 /// One packet with an element of its own: its arrow as far as it has come, its label when
 /// there is room, its full label as a tooltip and its description for screen readers.
-#[component]
-fn PacketArrow(p: &ArrowProps) -> Html {
-    let (tl, lang, index) = (&*p.timeline, p.lang, p.index);
-    let pk = &tl.packets[index];
-    let a = &p.layout.arrows[index];
-    let (x1, y1) = (px(a.x1), px(a.y1));
-    let (xh, yh) = a.head(f64::from(p.progress));
-    let (xh, yh) = (px(xh), px(yh));
-    // The same children every time, so a change patches them in place (a click needs its
-    // mousedown and mouseup on the same node, and Yew matches unkeyed children from the end).
-    let marker = if p.lost {
+impl Pure for PacketArrow {
+    fn view(&self) -> Html {
+        let p = self;
+        let (tl, lang, index) = (&*p.timeline, p.lang, p.index);
+        let pk = &tl.packets[index];
+        let a = &p.layout.arrows[index];
+        let (x1, y1) = (px(a.x1), px(a.y1));
+        let (xh, yh) = a.head(f64::from(p.progress));
+        let (xh, yh) = (px(xh), px(yh));
+        // The same children every time, so a change patches them in place (a click needs its
+        // mousedown and mouseup on the same node, and Yew matches unkeyed children from the end).
+        let marker = if p.lost {
+            html! {
+                <g class="lost-mark" transform={format!("translate({},{})", px(a.x2), px(a.y2))}>
+                    <line x1="-7" y1="-7" x2="7" y2="7" />
+                    <line x1="-7" y1="7" x2="7" y2="-7" />
+                </g>
+            }
+        } else {
+            html! {
+                <polygon class="head" points="0,0 -11,-5 -11,5"
+                         transform={turned(a.dir, xh, yh)} />
+            }
+        };
+        let label = if p.labelled {
+            html! {
+                <text data-testid="packet-label" class="pkt-label" text-anchor="middle"
+                      transform={turned(a.text_dir, px(a.mx), px(a.my))}
+                      y="-7">{ a.label.clone() }</text>
+            }
+        } else {
+            html! { <text class="pkt-label" /> }
+        };
+        let lane_role = |l: Option<usize>| {
+            l.and_then(|l| tl.lanes.get(l))
+                .map_or("?", |lane| role_name(lang, lane.role))
+        };
+        let described = packet_description(
+            lang,
+            &a.label,
+            lane_role(Some(pk.from_lane)),
+            lane_role(pk.to_lane),
+            pk.retransmission,
+            pk.arrives_at.is_none(),
+        );
+        let act = |what: Act| p.on.reform(move |_: MouseEvent| (index, what));
+        let on_focus = |what: Act| p.on.reform(move |_: FocusEvent| (index, what));
+        let onkeydown = {
+            let on = p.on.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                let what = match e.key().as_str() {
+                    "Enter" | " " => Act::Inspect,
+                    "ArrowUp" => Act::Step(-1),
+                    "ArrowDown" => Act::Step(1),
+                    "PageUp" => Act::Step(-10),
+                    "PageDown" => Act::Step(10),
+                    _ => return,
+                };
+                e.prevent_default();
+                on.emit((index, what));
+            })
+        };
+        let mut title = a.label.clone();
+        if pk.retransmission {
+            title.push_str(&format!(" ({})", Msg::Retransmission.text(lang)));
+        }
+        if pk.arrives_at.is_none() {
+            title.push_str(&format!(" ({})", Msg::Lost.text(lang)));
+        }
         html! {
-            <g class="lost-mark" transform={format!("translate({},{})", px(a.x2), px(a.y2))}>
-                <line x1="-7" y1="-7" x2="7" y2="7" />
-                <line x1="-7" y1="7" x2="7" y2="-7" />
+            <g id={packet_dom_id(p.pane, index)} data-testid="packet"
+               class={classes!("pkt", format!("pkt-{}", KINDS[a.kind]),
+                               pk.retransmission.then_some("rtx"),
+                               (p.progress < 1.0).then_some("flying"),
+                               p.picked.then_some("picked"))}
+               tabindex={if p.tab_stop { "0" } else { "-1" }} role="button" aria-label={described}
+               onclick={act(Act::Inspect)} {onkeydown} onfocus={on_focus(Act::Focus)}
+               onblur={on_focus(Act::Blur)} onmouseleave={act(Act::Leave)}>
+                <title>{ title }</title>
+                <line class="hit" x1={x1.to_string()} y1={y1.to_string()}
+                      x2={xh.to_string()} y2={yh.to_string()} />
+                <line class="shaft" x1={x1.to_string()} y1={y1.to_string()}
+                      x2={xh.to_string()} y2={yh.to_string()} />
+                { marker }
+                { label }
             </g>
         }
-    } else {
-        html! {
-            <polygon class="head" points="0,0 -11,-5 -11,5"
-                     transform={turned(a.dir, xh, yh)} />
-        }
-    };
-    let label = if p.labelled {
-        html! {
-            <text data-testid="packet-label" class="pkt-label" text-anchor="middle"
-                  transform={turned(a.text_dir, px(a.mx), px(a.my))}
-                  y="-7">{ a.label.clone() }</text>
-        }
-    } else {
-        html! { <text class="pkt-label" /> }
-    };
-    let lane_role = |l: Option<usize>| {
-        l.and_then(|l| tl.lanes.get(l))
-            .map_or("?", |lane| role_name(lang, lane.role))
-    };
-    let described = packet_description(
-        lang,
-        &a.label,
-        lane_role(Some(pk.from_lane)),
-        lane_role(pk.to_lane),
-        pk.retransmission,
-        pk.arrives_at.is_none(),
-    );
-    let act = |what: Act| p.on.reform(move |_: MouseEvent| (index, what));
-    let on_focus = |what: Act| p.on.reform(move |_: FocusEvent| (index, what));
-    let onkeydown = {
-        let on = p.on.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            let what = match e.key().as_str() {
-                "Enter" | " " => Act::Inspect,
-                "ArrowUp" => Act::Step(-1),
-                "ArrowDown" => Act::Step(1),
-                "PageUp" => Act::Step(-10),
-                "PageDown" => Act::Step(10),
-                _ => return,
-            };
-            e.prevent_default();
-            on.emit((index, what));
-        })
-    };
-    let mut title = a.label.clone();
-    if pk.retransmission {
-        title.push_str(&format!(" ({})", Msg::Retransmission.text(lang)));
-    }
-    if pk.arrives_at.is_none() {
-        title.push_str(&format!(" ({})", Msg::Lost.text(lang)));
-    }
-    html! {
-        <g id={packet_dom_id(p.pane, index)} data-testid="packet"
-           class={classes!("pkt", format!("pkt-{}", KINDS[a.kind]),
-                           pk.retransmission.then_some("rtx"),
-                           (p.progress < 1.0).then_some("flying"),
-                           p.picked.then_some("picked"))}
-           tabindex={if p.tab_stop { "0" } else { "-1" }} role="button" aria-label={described}
-           onclick={act(Act::Inspect)} {onkeydown} onfocus={on_focus(Act::Focus)}
-           onblur={on_focus(Act::Blur)} onmouseleave={act(Act::Leave)}>
-            <title>{ title }</title>
-            <line class="hit" x1={x1.to_string()} y1={y1.to_string()}
-                  x2={xh.to_string()} y2={yh.to_string()} />
-            <line class="shaft" x1={x1.to_string()} y1={y1.to_string()}
-                  x2={xh.to_string()} y2={yh.to_string()} />
-            { marker }
-            { label }
-        </g>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct BreaksProps {
+#[derive(PartialEq)]
+struct Breaks {
     scale: Shared<TimeScale>,
     lanes: usize,
 }
 
 /// Quiet stretches squeezed by the time scale, marked as a break with their real length
 /// (drawn once per scale).
-#[component]
-fn Breaks(p: &BreaksProps) -> Html {
-    let geo = Geo::new(p.lanes, &p.scale);
-    let spans: Vec<(f64, String)> = p
-        .scale
-        .breaks()
-        .into_iter()
-        .map(|(a, b)| ((geo.y(a) + geo.y(b)) / 2.0, format!("≈ {}", span(b - a))))
-        .collect();
-    let shapes = spans.iter().map(|(y, _)| {
-        let zigzags = (0..geo.lanes).map(|i| {
-            let x = geo.lane_x(i);
+impl Pure for Breaks {
+    fn view(&self) -> Html {
+        let p = self;
+        let geo = Geo::new(p.lanes, &p.scale);
+        let spans: Vec<(f64, String)> = p
+            .scale
+            .breaks()
+            .into_iter()
+            .map(|(a, b)| ((geo.y(a) + geo.y(b)) / 2.0, format!("≈ {}", span(b - a))))
+            .collect();
+        let shapes = spans.iter().map(|(y, _)| {
+            let zigzags = (0..geo.lanes).map(|i| {
+                let x = geo.lane_x(i);
+                html! {
+                    <path d={format!("M{},{} l8,-4 l-16,-6 l8,-4 M{},{} l8,-4 l-16,-6 l8,-4",
+                                     px(x), px(y + 9.0), px(x), px(y + 1.0))} />
+                }
+            });
             html! {
-                <path d={format!("M{},{} l8,-4 l-16,-6 l8,-4 M{},{} l8,-4 l-16,-6 l8,-4",
-                                 px(x), px(y + 9.0), px(x), px(y + 1.0))} />
+                <g class="break">
+                    <rect x="0" y={px(y - 6.0).to_string()} width={px(WIDTH).to_string()} height="12" />
+                    { for zigzags }
+                </g>
             }
         });
-        html! {
-            <g class="break">
-                <rect x="0" y={px(y - 6.0).to_string()} width={px(WIDTH).to_string()} height="12" />
-                { for zigzags }
-            </g>
-        }
-    });
-    // Lengths above every break's band, each only where it does not touch the one above.
-    let mut last = f64::NEG_INFINITY;
-    let texts = spans.iter().filter(|(y, _)| {
-        let room = y - last >= BREAK_GAP;
-        if room {
-            last = *y;
-        }
-        room
-    });
-    let texts = texts.map(|(y, text)| {
-        html! {
-            <g class="break">
-                <text x={px(WIDTH / 2.0).to_string()} y={px(y + 4.0).to_string()}
-                      text-anchor="middle">{ text.clone() }</text>
-            </g>
-        }
-    });
-    html! { <g class="breaks" aria-hidden="true">{ for shapes }{ for texts }</g> }
+        // Lengths above every break's band, each only where it does not touch the one above.
+        let mut last = f64::NEG_INFINITY;
+        let texts = spans.iter().filter(|(y, _)| {
+            let room = y - last >= BREAK_GAP;
+            if room {
+                last = *y;
+            }
+            room
+        });
+        let texts = texts.map(|(y, text)| {
+            html! {
+                <g class="break">
+                    <text x={px(WIDTH / 2.0).to_string()} y={px(y + 4.0).to_string()}
+                          text-anchor="middle">{ text.clone() }</text>
+                </g>
+            }
+        });
+        html! { <g class="breaks" aria-hidden="true">{ for shapes }{ for texts }</g> }
+    }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 struct LayerProps {
     layout: Shared<Layout>,
     /// How many of the layer's items are shown (a prefix, in time order).
     count: usize,
 }
 
+#[derive(PartialEq)]
+struct SettledArrows(LayerProps);
+
+#[derive(PartialEq)]
+struct StateMarks(LayerProps);
+
 /// Arrows that have stopped and whose labels gave way: per kind a path of shafts and one of
 /// heads, the crosses of lost packets, and a wide invisible path for the pointer. Redrawn
 /// only when another arrow stops.
-#[component]
-fn SettledArrows(p: &LayerProps) -> Html {
-    let s = &p.layout.settled;
-    let piece = |id, class| revealed(&p.layout, id, p.count, class);
-    let kinds = KINDS
-        .iter()
-        .enumerate()
-        .filter(|&(k, _)| s.shafts[k].shown(p.count) > 0)
-        .map(|(k, name)| {
-            html! {
-                <g class={classes!("pkt-agg", format!("pkt-{name}"))}>
-                    { piece(PathId::Shaft(k), "shaft") }
-                    { piece(PathId::Head(k), "head") }
-                </g>
-            }
-        });
-    html! {
-        <>
-            { piece(PathId::Hit, "agg-hit") }
-            { for kinds }
-            { piece(PathId::Lost, "lost-mark") }
-        </>
+impl Pure for SettledArrows {
+    fn view(&self) -> Html {
+        let p = &self.0;
+        let s = &p.layout.settled;
+        let piece = |id, class| revealed(&p.layout, id, p.count, class);
+        let kinds = KINDS
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| s.shafts[k].shown(p.count) > 0)
+            .map(|(k, name)| {
+                html! {
+                    <g class={classes!("pkt-agg", format!("pkt-{name}"))}>
+                        { piece(PathId::Shaft(k), "shaft") }
+                        { piece(PathId::Head(k), "head") }
+                    </g>
+                }
+            });
+        html! {
+            <>
+                { piece(PathId::Hit, "agg-hit") }
+                { for kinds }
+                { piece(PathId::Lost, "lost-mark") }
+            </>
+        }
     }
 }
 
 /// State changes beside the lanes, as in a textbook ladder: a dot for each, and the state's
 /// name where there is room for it.
-#[component]
-fn StateMarks(p: &LayerProps) -> Html {
-    let m = &p.layout.marks;
-    let n = p.count;
-    let dots = m
-        .dots
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, path))| path.shown(n) > 0)
-        .map(|(k, (css, _))| {
+impl Pure for StateMarks {
+    fn view(&self) -> Html {
+        let p = &self.0;
+        let m = &p.layout.marks;
+        let n = p.count;
+        let dots = m
+            .dots
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, path))| path.shown(n) > 0)
+            .map(|(k, (css, _))| {
+                html! {
+                    <g class={classes!("mark", format!("st-{css}"))}>
+                        { revealed(&p.layout, PathId::Dots(k), n, "dots") }
+                    </g>
+                }
+            });
+        let texts = m.texts.iter().take_while(|mt| mt.seq < n).map(|mt| {
             html! {
-                <g class={classes!("mark", format!("st-{css}"))}>
-                    { revealed(&p.layout, PathId::Dots(k), n, "dots") }
+                <g class={classes!("mark", format!("st-{}", mt.css))}>
+                    <text x={px(mt.x).to_string()} y={px(mt.y).to_string()}
+                          text-anchor={mt.anchor}>{ mt.name }</text>
                 </g>
             }
         });
-    let texts = m.texts.iter().take_while(|mt| mt.seq < n).map(|mt| {
         html! {
-            <g class={classes!("mark", format!("st-{}", mt.css))}>
-                <text x={px(mt.x).to_string()} y={px(mt.y).to_string()}
-                      text-anchor={mt.anchor}>{ mt.name }</text>
-            </g>
+            <g class="marks">{ for dots }{ for texts }</g>
         }
-    });
-    html! {
-        <g class="marks">{ for dots }{ for texts }</g>
     }
 }
 
@@ -521,13 +544,22 @@ fn revealed(layout: &Shared<Layout>, id: PathId, n: usize, class: &'static str) 
     (0..shown.div_ceil(BLOCK))
         .map(|b| {
             let len = (shown - b * BLOCK).min(BLOCK);
-            html! { <PathBlock key={b} layout={layout.clone()} {id} block={b} {len} {class} /> }
+            memo_keyed(
+                b,
+                PathBlock {
+                    layout: layout.clone(),
+                    id,
+                    block: b,
+                    len,
+                    class,
+                },
+            )
         })
         .collect()
 }
 
-#[derive(Properties, PartialEq)]
-struct BlockProps {
+#[derive(PartialEq)]
+struct PathBlock {
     layout: Shared<Layout>,
     id: PathId,
     block: usize,
@@ -535,10 +567,12 @@ struct BlockProps {
     class: &'static str,
 }
 
-#[component]
-fn PathBlock(p: &BlockProps) -> Html {
-    let d = p.layout.path(p.id).block(p.block, p.len);
-    html! { <path class={p.class} d={d.to_string()} /> }
+impl Pure for PathBlock {
+    fn view(&self) -> Html {
+        let p = self;
+        let d = p.layout.path(p.id).block(p.block, p.len);
+        html! { <path class={p.class} d={d.to_string()} /> }
+    }
 }
 
 /// A squeezed stretch's real length, short: "60 s", "1.5 s", "200 ms".

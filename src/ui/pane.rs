@@ -1,6 +1,6 @@
 //! One pane: its title, the 5-tuple, the ladder diagram and the narration of its current step.
 
-use super::app::{PaneData, Shared};
+use super::app::{memo, PaneData, Shared};
 use super::ladder::Ladder;
 use super::narration::Narration;
 use super::timescale::TimeScale;
@@ -9,7 +9,8 @@ use crate::i18n::{Lang, Ui};
 use crate::timeline::{Frame, Timeline};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+/// Not a component of its own: its frame (and the player's `on_inspect`) is new on every
+/// render of the player, so it would re-render with it anyway.
 pub struct PaneProps {
     pub index: usize,
     pub pane: PaneData,
@@ -32,14 +33,13 @@ pub fn pane_title(key: &'static str, lang: Lang) -> &'static str {
     scenarios::pane_title(key, lang).unwrap_or(key)
 }
 
-#[component]
-pub fn PaneView(p: &PaneProps) -> Html {
+pub fn pane_view(p: &PaneProps) -> Html {
     let lang = p.lang;
     let title = pane_title(p.pane.title, lang);
     let index = p.index;
     let on_inspect = p.on_inspect.reform(move |pkt| (index, pkt));
     html! {
-        <section class="pane" aria-label={title}>
+        <section key={index} class="pane" aria-label={title}>
             <h2>{ title }</h2>
             <p class="tuple" data-testid="five-tuple">{ five_tuple(&p.pane.timeline) }</p>
             <div class="figure">
@@ -47,7 +47,7 @@ pub fn PaneView(p: &PaneProps) -> Html {
                         scale={p.scale.clone()}
                         {lang} selected={p.selected} {on_inspect} />
             </div>
-            <Narration timeline={p.pane.timeline.clone()} step={p.frame.step} {lang} />
+            { memo(Narration { timeline: p.pane.timeline.clone(), step: p.frame.step, lang }) }
         </section>
     }
 }

@@ -1,15 +1,15 @@
 //! The player of one scenario: the shared clock and controls, its panes side by side, and
 //! beside them the packet inspector, the state diagram and the metrics.
 
-use super::app::{PaneData, Shared};
+use super::app::{memo, use_mount, PaneData, Shared};
 use super::clock::use_animation_clock;
-use super::controls::Controls;
+use super::controls::{controls, ControlsProps};
 use super::dom;
 use super::embed;
 use super::inspector::Inspector;
 use super::keyboard::use_keyboard;
 use super::metrics::Metrics;
-use super::pane::PaneView;
+use super::pane::{pane_view, PaneProps};
 use super::state::{Action, Playback};
 use super::state_diagram::StateDiagram;
 use super::timescale::TimeScale;
@@ -100,7 +100,7 @@ pub fn Player(props: &PlayerProps) -> Html {
     };
     {
         let (control, d) = (props.control.clone(), playback.dispatcher());
-        use_effect_with((), move |_| {
+        use_mount(move || {
             *control.borrow_mut() = Some(d);
             move || *control.borrow_mut() = None
         });
@@ -113,6 +113,12 @@ pub fn Player(props: &PlayerProps) -> Html {
             first.filter(|&(p, k)| panes.get(p).is_some_and(|p| k < p.timeline.packets.len()))
         })
     };
+    // The inspector takes the focus when it opens or shows another packet.
+    use_effect_with(picked.map(|(_, k)| k), |k| {
+        if k.is_some() {
+            dom::focus_id("inspector");
+        }
+    });
     let t = playback.t;
     let step_no = playback.steps_done();
     {
@@ -182,11 +188,15 @@ pub fn Player(props: &PlayerProps) -> Html {
         .collect();
     let views = panes.iter().enumerate().map(|(i, pane)| {
         let selected = picked.and_then(|(p, k)| (p == i).then_some(k));
-        html! {
-            <PaneView key={i} index={i} pane={pane.clone()} frame={frames[i].clone()} {lang}
-                      scale={scale.clone()}
-                      {selected} on_inspect={on_inspect.clone()} />
-        }
+        pane_view(&PaneProps {
+            index: i,
+            pane: pane.clone(),
+            frame: frames[i].clone(),
+            scale: scale.clone(),
+            lang,
+            selected,
+            on_inspect: on_inspect.clone(),
+        })
     });
     let shown_i = (*shown).min(panes.len().saturating_sub(1));
     let Some(shown_pane) = panes.get(shown_i) else {
@@ -195,8 +205,12 @@ pub fn Player(props: &PlayerProps) -> Html {
     let titles: Vec<&'static str> = panes.iter().map(|p| p.title).collect();
     let inspector = match *picked {
         Some((pane, pkt)) if pane < panes.len() => html! {
-            <Inspector timeline={panes[pane].timeline.clone()} packet={pkt} {lang}
-                       on_close={on_close.clone()} />
+            { memo(Inspector {
+                timeline: panes[pane].timeline.clone(),
+                packet: pkt,
+                lang,
+                on_close: on_close.clone(),
+            }) }
         },
         _ => html! {
             <section class="card inspector-hint" aria-label={Msg::Inspector.text(lang)}>
@@ -208,24 +222,39 @@ pub fn Player(props: &PlayerProps) -> Html {
     let single = panes.len() == 1;
     html! {
         <div class="player" {onkeydown}>
-            <Controls {lang} t={t} end={playback.end} playing={playback.playing}
-                      speed={playback.speed} stops={playback.stops.clone()} scale={scale.clone()}
-                      step={playback.steps_done()} steps={playback.stops.len()}
-                      on_toggle={act(|| Action::Toggle)} on_back={act(|| Action::StepBack)}
-                      on_forward={act(|| Action::StepForward)}
-                      on_restart={act(|| Action::Restart)} on_end={act(|| Action::ToEnd)}
-                      {on_seek} {on_speed} />
+            { controls(&ControlsProps {
+                lang,
+                t,
+                playing: playback.playing,
+                speed: playback.speed,
+                stops: playback.stops.clone(),
+                scale: scale.clone(),
+                step: playback.steps_done(),
+                steps: playback.stops.len(),
+                on_toggle: act(|| Action::Toggle),
+                on_back: act(|| Action::StepBack),
+                on_forward: act(|| Action::StepForward),
+                on_restart: act(|| Action::Restart),
+                on_end: act(|| Action::ToEnd),
+                on_seek,
+                on_speed,
+            }) }
             <div class={classes!("stage", single.then_some("single"))}>
                 <div class={classes!("panes", single.then_some("single"))}>{ for views }</div>
                 if !props.embed {
                 <div class="side">
                     { props.aside.clone() }
                     { inspector }
-                    <StateDiagram timeline={shown_pane.timeline.clone()}
-                                  step={frames[shown_i].step}
-                                  badges={frames[shown_i].badges.clone()} {lang}
-                                  titles={Rc::new(titles)} shown={shown_i} {on_show} />
-                    <Metrics panes={panes.clone()} {lang} />
+                    { memo(StateDiagram {
+                        timeline: shown_pane.timeline.clone(),
+                        step: frames[shown_i].step,
+                        badges: frames[shown_i].badges.clone(),
+                        lang,
+                        titles: Rc::new(titles),
+                        shown: shown_i,
+                        on_show,
+                    }) }
+                    { memo(Metrics { panes: panes.clone(), lang }) }
                 </div>
                 }
             </div>

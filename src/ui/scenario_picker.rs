@@ -7,17 +7,10 @@ use crate::scenario::ScenarioId;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ScenarioPickerProps {
-    pub lang: Lang,
-    pub current: ScenarioId,
-    pub on_pick: Callback<ScenarioId>,
-}
-
-#[component]
-pub fn ScenarioPicker(p: &ScenarioPickerProps) -> Html {
+/// Not a component of its own: it re-renders with the header, whose `on_pick` is new each time.
+pub fn scenario_picker(lang: Lang, current: ScenarioId, on_pick: &Callback<ScenarioId>) -> Html {
     let onchange = {
-        let on_pick = p.on_pick.clone();
+        let on_pick = on_pick.clone();
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
             if let Ok(id) = ScenarioId::parse(&v) {
@@ -27,13 +20,13 @@ pub fn ScenarioPicker(p: &ScenarioPickerProps) -> Html {
     };
     let options = ScenarioId::ALL.iter().map(|id| {
         html! {
-            <option value={id.id()} selected={*id == p.current}>
-                { scenario_title(*id, p.lang) }</option>
+            <option value={id.id()} selected={*id == current}>
+                { scenario_title(*id, lang) }</option>
         }
     });
     html! {
         <label class="picker">
-            <span>{ Msg::Scenario.text(p.lang) }</span>
+            <span>{ Msg::Scenario.text(lang) }</span>
             <select data-testid="scenario" {onchange}>{ for options }</select>
         </label>
     }

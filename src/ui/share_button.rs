@@ -8,12 +8,6 @@ use web_sys::js_sys::{Function, Reflect};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ShareProps {
-    pub lang: Lang,
-    pub url: Callback<(), String>,
-}
-
 #[derive(Clone, PartialEq)]
 enum Shown {
     Nothing,
@@ -44,13 +38,35 @@ fn copy(text: &str, done: Callback<bool>) {
     }
 }
 
-#[component]
-pub fn ShareButton(p: &ShareProps) -> Html {
-    let lang = p.lang;
+/// The button's state, kept by the app: the button is not a component of its own (it would
+/// re-render with the header anyway, whose `url` callback is new each time).
+#[derive(Clone)]
+pub struct ShareState {
+    shown: UseStateHandle<Shown>,
+    field: NodeRef,
+}
+
+#[hook]
+pub fn use_share_state() -> ShareState {
     let shown = use_state(|| Shown::Nothing);
     let field = use_node_ref();
+    {
+        let field = field.clone();
+        use_effect_with((*shown).clone(), move |_| {
+            if let Some(input) = field.cast::<HtmlInputElement>() {
+                let _ = input.focus();
+                input.select();
+            }
+        });
+    }
+    ShareState { shown, field }
+}
+
+/// `url` gives the link of the view as shown at the moment of asking.
+pub fn share_button(lang: Lang, url: &Callback<(), String>, state: &ShareState) -> Html {
+    let ShareState { shown, field } = state;
     let onclick = {
-        let (shown, url) = (shown.clone(), p.url.clone());
+        let (shown, url) = (shown.clone(), url.clone());
         Callback::from(move |_: MouseEvent| {
             let link = url.emit(());
             let (shown, link2) = (shown.clone(), link.clone());
@@ -66,22 +82,13 @@ pub fn ShareButton(p: &ShareProps) -> Html {
             );
         })
     };
-    {
-        let field = field.clone();
-        use_effect_with((*shown).clone(), move |_| {
-            if let Some(input) = field.cast::<HtmlInputElement>() {
-                let _ = input.focus();
-                input.select();
-            }
-        });
-    }
-    let status = match &*shown {
+    let status = match &**shown {
         Shown::Nothing => html! {},
         Shown::Copied => html! { { Ui::LinkCopied.text(lang) } },
         Shown::ByHand(link) => html! {
             <label>
                 <span class="sr-only">{ Ui::CopyByHand.text(lang) }</span>
-                <input ref={field} type="text" readonly=true value={link.clone()}
+                <input ref={field.clone()} type="text" readonly=true value={link.clone()}
                        data-testid="share-field" class="share-field" />
             </label>
         },

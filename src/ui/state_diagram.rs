@@ -2,7 +2,7 @@
 //! the shown pane's client and server marked (a circle "C" and a diamond "S", named in the
 //! legend, not told by colour alone) and the last transition's arrow animated.
 
-use super::app::Shared;
+use super::app::{Pure, Shared};
 use super::inspector::role_name;
 use super::num::px;
 use super::pane::pane_title;
@@ -14,8 +14,7 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct StateDiagramProps {
+pub struct StateDiagram {
     pub timeline: Shared<Timeline>,
     /// The step in force and each lane's badge (not the whole frame: the diagram re-renders
     /// only when one of these changes, not on every animation frame).
@@ -26,6 +25,18 @@ pub struct StateDiagramProps {
     pub titles: Rc<Vec<&'static str>>,
     pub shown: usize,
     pub on_show: Callback<usize>,
+}
+
+/// `on_show` left out: the player makes a new one (that sets the pane shown) on every frame.
+impl PartialEq for StateDiagram {
+    fn eq(&self, o: &Self) -> bool {
+        self.timeline == o.timeline
+            && self.step == o.step
+            && self.badges == o.badges
+            && self.lang == o.lang
+            && self.titles == o.titles
+            && self.shown == o.shown
+    }
 }
 
 /// A side of the connection on the diagram: its role, state and the box it sits in.
@@ -142,121 +153,123 @@ fn marker(h: &Here) -> Html {
     }
 }
 
-#[component]
-pub fn StateDiagram(p: &StateDiagramProps) -> Html {
-    let lang = p.lang;
-    let tl = &*p.timeline;
-    let mut here = Vec::new();
-    let mut last: Option<(Role, Transition)> = None;
-    for role in [Role::Client, Role::Server] {
-        let Some(lane) = tl.lane_by_role(role) else {
-            continue;
-        };
-        let Some((ti, state)) = p.badges.get(lane).copied().flatten() else {
-            continue;
-        };
-        let arrived = last_of(tl, p.step, ti);
-        here.push(Here {
-            role,
-            state,
-            place: place_for(state, arrived.as_ref()),
-        });
-        if let Some(tr) = arrived {
-            if last.is_none_or(|(_, l)| tr.at >= l.at) {
-                last = Some((role, tr));
+impl Pure for StateDiagram {
+    fn view(&self) -> Html {
+        let p = self;
+        let lang = p.lang;
+        let tl = &*p.timeline;
+        let mut here = Vec::new();
+        let mut last: Option<(Role, Transition)> = None;
+        for role in [Role::Client, Role::Server] {
+            let Some(lane) = tl.lane_by_role(role) else {
+                continue;
+            };
+            let Some((ti, state)) = p.badges.get(lane).copied().flatten() else {
+                continue;
+            };
+            let arrived = last_of(tl, p.step, ti);
+            here.push(Here {
+                role,
+                state,
+                place: place_for(state, arrived.as_ref()),
+            });
+            if let Some(tr) = arrived {
+                if last.is_none_or(|(_, l)| tr.at >= l.at) {
+                    last = Some((role, tr));
+                }
             }
         }
-    }
-    let hot = last.and_then(|(_, tr)| edge_for(tr.from, tr.to).map(|e| (e, tr.at.micros())));
-    let edges = EDGES.iter().map(|e| {
-        let is_hot = hot.filter(|(h, _)| std::ptr::eq(*h, e)).map(|(_, at)| at);
-        edge_view(e, lang, is_hot)
-    });
-    let boxes = PLACES.iter().enumerate().map(|(i, pl)| {
-        let who: Vec<Role> = here
+        let hot = last.and_then(|(_, tr)| edge_for(tr.from, tr.to).map(|e| (e, tr.at.micros())));
+        let edges = EDGES.iter().map(|e| {
+            let is_hot = hot.filter(|(h, _)| std::ptr::eq(*h, e)).map(|(_, at)| at);
+            edge_view(e, lang, is_hot)
+        });
+        let boxes = PLACES.iter().enumerate().map(|(i, pl)| {
+            let who: Vec<Role> = here
+                .iter()
+                .filter(|h| h.place == i)
+                .map(|h| h.role)
+                .collect();
+            let (x, y) = (pl.x - BOX_W / 2, pl.y - BOX_H / 2);
+            html! {
+                <g class={classes!("sd-state", format!("st-{}", pl.state.css()),
+                                   (!who.is_empty()).then_some("current"))}>
+                    <rect x={x.to_string()} y={y.to_string()} width={BOX_W.to_string()}
+                          height={BOX_H.to_string()} rx="8" />
+                    <text x={pl.x.to_string()} y={(pl.y + 5).to_string()} text-anchor="middle">
+                        { pl.state.rfc_name() }</text>
+                </g>
+            }
+        });
+        let status: Vec<String> = here
             .iter()
-            .filter(|h| h.place == i)
-            .map(|h| h.role)
+            .map(|h| format!("{}: {}", role_name(lang, h.role), h.state.rfc_name()))
             .collect();
-        let (x, y) = (pl.x - BOX_W / 2, pl.y - BOX_H / 2);
-        html! {
-            <g class={classes!("sd-state", format!("st-{}", pl.state.css()),
-                               (!who.is_empty()).then_some("current"))}>
-                <rect x={x.to_string()} y={y.to_string()} width={BOX_W.to_string()}
-                      height={BOX_H.to_string()} rx="8" />
-                <text x={pl.x.to_string()} y={(pl.y + 5).to_string()} text-anchor="middle">
-                    { pl.state.rfc_name() }</text>
-            </g>
-        }
-    });
-    let status: Vec<String> = here
-        .iter()
-        .map(|h| format!("{}: {}", role_name(lang, h.role), h.state.rfc_name()))
-        .collect();
-    let last_text = match last {
-        Some((role, tr)) => format!(
-            "{} {} → {} (t = {})",
-            role_name(lang, role),
-            tr.from.rfc_name(),
-            tr.to.rfc_name(),
-            tr.at
-        ),
-        None => Msg::NoTransitionYet.text(lang).to_string(),
-    };
-    let aria = format!(
-        "{}. {}",
-        Msg::StateDiagramLabel.text(lang),
-        status.join(", ")
-    );
-    let picker = (p.titles.len() > 1).then(|| {
-        let on_show = p.on_show.reform(|e: Event| {
-            e.target_unchecked_into::<HtmlSelectElement>()
-                .value()
-                .parse()
-                .unwrap_or(0)
+        let last_text = match last {
+            Some((role, tr)) => format!(
+                "{} {} → {} (t = {})",
+                role_name(lang, role),
+                tr.from.rfc_name(),
+                tr.to.rfc_name(),
+                tr.at
+            ),
+            None => Msg::NoTransitionYet.text(lang).to_string(),
+        };
+        let aria = format!(
+            "{}. {}",
+            Msg::StateDiagramLabel.text(lang),
+            status.join(", ")
+        );
+        let picker = (p.titles.len() > 1).then(|| {
+            let on_show = p.on_show.reform(|e: Event| {
+                e.target_unchecked_into::<HtmlSelectElement>()
+                    .value()
+                    .parse()
+                    .unwrap_or(0)
+            });
+            html! {
+                <label class="picker">
+                    <span>{ Msg::ConnectionShown.text(lang) }</span>
+                    <select data-testid="diagram-pane" onchange={on_show}>
+                        { for p.titles.iter().enumerate().map(|(i, t)| html! {
+                            <option value={i.to_string()} selected={i == p.shown}>
+                                { pane_title(t, lang) }</option>
+                        }) }
+                    </select>
+                </label>
+            }
         });
         html! {
-            <label class="picker">
-                <span>{ Msg::ConnectionShown.text(lang) }</span>
-                <select data-testid="diagram-pane" onchange={on_show}>
-                    { for p.titles.iter().enumerate().map(|(i, t)| html! {
-                        <option value={i.to_string()} selected={i == p.shown}>
-                            { pane_title(t, lang) }</option>
+            <section class="card diagram" aria-labelledby="diagram-title" data-testid="state-diagram">
+                <h2 id="diagram-title">{ Msg::StateDiagram.text(lang) }</h2>
+                { for picker }
+                <svg class="sd" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label={aria}>
+                    <defs>
+                        <marker id="sd-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"
+                                markerHeight="7" orient="auto-start-reverse">
+                            <path d="M0,0 L10,5 L0,10 z" class="sd-head" /></marker>
+                        <marker id="sd-head-hot" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6"
+                                markerHeight="6" orient="auto-start-reverse">
+                            <path d="M0,0 L10,5 L0,10 z" class="sd-head-hot" /></marker>
+                    </defs>
+                    <g class="edges">{ for edges }</g>
+                    <g class="boxes">{ for boxes }</g>
+                    <g class="marks">{ for here.iter().map(marker) }</g>
+                </svg>
+                <ul class="legend" data-testid="diagram-status">
+                    { for here.iter().map(|h| html! {
+                        <li data-testid={format!("diagram-{}", h.role.key())}>
+                            <span class={classes!("legend-mark", format!("here-{}", h.role.key()))}
+                                  aria-hidden="true">
+                                { if h.role == Role::Server { "◆ S" } else { "● C" } }</span>
+                            { format!(" {}: ", role_name(lang, h.role)) }
+                            <strong>{ h.state.rfc_name() }</strong>
+                        </li>
                     }) }
-                </select>
-            </label>
+                    <li data-testid="diagram-last">
+                        { format!("{}: ", Msg::LastTransition.text(lang)) }{ last_text }</li>
+                </ul>
+            </section>
         }
-    });
-    html! {
-        <section class="card diagram" aria-labelledby="diagram-title" data-testid="state-diagram">
-            <h2 id="diagram-title">{ Msg::StateDiagram.text(lang) }</h2>
-            { for picker }
-            <svg class="sd" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label={aria}>
-                <defs>
-                    <marker id="sd-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"
-                            markerHeight="7" orient="auto-start-reverse">
-                        <path d="M0,0 L10,5 L0,10 z" class="sd-head" /></marker>
-                    <marker id="sd-head-hot" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6"
-                            markerHeight="6" orient="auto-start-reverse">
-                        <path d="M0,0 L10,5 L0,10 z" class="sd-head-hot" /></marker>
-                </defs>
-                <g class="edges">{ for edges }</g>
-                <g class="boxes">{ for boxes }</g>
-                <g class="marks">{ for here.iter().map(marker) }</g>
-            </svg>
-            <ul class="legend" data-testid="diagram-status">
-                { for here.iter().map(|h| html! {
-                    <li data-testid={format!("diagram-{}", h.role.key())}>
-                        <span class={classes!("legend-mark", format!("here-{}", h.role.key()))}
-                              aria-hidden="true">
-                            { if h.role == Role::Server { "◆ S" } else { "● C" } }</span>
-                        { format!(" {}: ", role_name(lang, h.role)) }
-                        <strong>{ h.state.rfc_name() }</strong>
-                    </li>
-                }) }
-                <li data-testid="diagram-last">
-                    { format!("{}: ", Msg::LastTransition.text(lang)) }{ last_text }</li>
-            </ul>
-        </section>
     }
 }

@@ -4,15 +4,7 @@
 use super::role_name;
 use crate::i18n::{Lang, Msg};
 use crate::timeline::{Step, Timeline};
-use crate::ui::app::Shared;
 use yew::prelude::*;
-
-#[derive(Properties, PartialEq)]
-pub struct CausesProps {
-    pub timeline: Shared<Timeline>,
-    pub packet: usize,
-    pub lang: Lang,
-}
 
 /// "client · t = 10 ms: connect() · CLOSED → SYN-SENT".
 fn describe(tl: &Timeline, step: &Step, lang: Lang, with_calls: bool) -> Html {
@@ -51,12 +43,9 @@ fn describe(tl: &Timeline, step: &Step, lang: Lang, with_calls: bool) -> Html {
     }
 }
 
-#[component]
-pub fn Causes(p: &CausesProps) -> Html {
-    let tl = &*p.timeline;
-    let lang = p.lang;
-    let sent = tl.steps.iter().find(|s| s.sent.contains(&p.packet));
-    let received = tl.steps.iter().find(|s| s.received == Some(p.packet));
+pub fn causes(tl: &Timeline, packet: usize, lang: Lang) -> Html {
+    let sent = tl.steps.iter().find(|s| s.sent.contains(&packet));
+    let received = tl.steps.iter().find(|s| s.received == Some(packet));
     let arrival = match received {
         Some(s) => describe(tl, s, lang, false),
         None => html! { <span class="muted">{ Msg::NotDelivered.text(lang) }</span> },

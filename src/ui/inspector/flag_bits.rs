@@ -6,12 +6,6 @@ use crate::i18n::{Lang, Msg};
 use crate::tcp::Flags;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct FlagBitsProps {
-    pub flags: Flags,
-    pub lang: Lang,
-}
-
 fn meaning(name: &str) -> Msg {
     match name {
         "URG" => Msg::FlagUrg,
@@ -23,11 +17,9 @@ fn meaning(name: &str) -> Msg {
     }
 }
 
-#[component]
-pub fn FlagBits(p: &FlagBitsProps) -> Html {
-    let lang = p.lang;
+pub fn flag_bits(flags: Flags, lang: Lang) -> Html {
     let cells = Flags::HEADER_ORDER.iter().map(|&(flag, name)| {
-        let set = p.flags.contains(flag);
+        let set = flags.contains(flag);
         let state = if set { Msg::BitSet } else { Msg::BitClear };
         html! {
             <li class={classes!("bit", if set { "on" } else { "off" })}
