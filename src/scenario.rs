@@ -117,8 +117,16 @@ impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ScenarioError::UnknownScenario(s) => {
-                let known: Vec<&str> = ScenarioId::ALL.iter().map(|i| i.id()).collect();
-                write!(f, "unknown scenario '{s}' (known: {})", known.join(", "))
+                // Written id by id, not `join`ed: `[&str]::join` would be one more copy of
+                // the joining code in the wasm (`Vec<String>` is joined elsewhere).
+                write!(f, "unknown scenario '{s}' (known: ")?;
+                for (n, i) in ScenarioId::ALL.iter().enumerate() {
+                    if n > 0 {
+                        f.write_str(", ")?;
+                    }
+                    f.write_str(i.id())?;
+                }
+                f.write_str(")")
             }
             ScenarioError::UnknownParam { scenario, key } => {
                 write!(f, "scenario {scenario} has no parameter '{key}'")

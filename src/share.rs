@@ -74,6 +74,11 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// `s.parse::<usize>()`, through the u64 parser (one integer parser in the wasm).
+fn index(s: &str) -> Option<usize> {
+    usize::try_from(s.parse::<u64>().ok()?).ok()
+}
+
 /// Read a hash (with or without the leading `#`).
 pub fn parse_hash(hash: &str) -> (ViewState, Vec<Notice>) {
     let mut notices = Vec::new();
@@ -138,7 +143,7 @@ pub fn parse_hash(hash: &str) -> (ViewState, Vec<Notice>) {
             },
             "pkt" => match val
                 .split_once('.')
-                .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+                .and_then(|(a, b)| Some((index(a)?, index(b)?)))
             {
                 Some(p) => v.packet = Some(p),
                 None => notices.push(Notice {

@@ -4,6 +4,7 @@
 //! sequence numbers.
 
 use super::error::{ImportError, Position};
+use super::{find_str, split_once_str};
 use super::{CapturedPacket, Sink};
 use crate::sim::FxHashMap;
 use crate::tcp::{Flags, Segment, SeqNum};
@@ -287,10 +288,10 @@ fn parse_line(l: &str) -> Result<Line, &'static str> {
     if rest.starts_with('(') {
         return Err("tcpdump -nn output without -v");
     }
-    let Some((addrs, body)) = rest.split_once(": ") else {
+    let Some((addrs, body)) = split_once_str(rest, ": ") else {
         return Err("'src > dst: ' after IP");
     };
-    let Some((a, b)) = addrs.split_once(" > ") else {
+    let Some((a, b)) = split_once_str(addrs, " > ") else {
         return Err("'a.b.c.d.port > e.f.g.h.port'");
     };
     let (Some(src), Some(dst)) = (endpoint(a.trim()), endpoint(b.trim())) else {
@@ -311,7 +312,7 @@ fn parse_line(l: &str) -> Result<Line, &'static str> {
 /// `pre` + `word` + rest, where `word` starts a whitespace-separated token.
 fn split_word<'a>(t: &'a str, word: &str) -> Option<(&'a str, &'a str)> {
     let mut from = 0;
-    while let Some(i) = t[from..].find(word) {
+    while let Some(i) = find_str(&t[from..], word) {
         let i = from + i;
         if i == 0 || t[..i].ends_with(char::is_whitespace) {
             return Some((&t[..i], &t[i + word.len()..]));
@@ -359,7 +360,8 @@ fn time_of_day(w: &str) -> Option<u64> {
 /// Days since 1970 of `YYYY-MM-DD` (proleptic Gregorian).
 fn date_days(w: &str) -> Option<u64> {
     let mut it = w.split('-');
-    let (y, m, d): (i64, i64, i64) = (
+    // Read as u64 (one integer parser in the wasm): a sign is refused either way by the ranges.
+    let (y, m, d): (u64, u64, u64) = (
         it.next()?.parse().ok()?,
         it.next()?.parse().ok()?,
         it.next()?.parse().ok()?,
@@ -371,6 +373,7 @@ fn date_days(w: &str) -> Option<u64> {
     {
         return None;
     }
+    let (y, m, d) = (y as i64, m as i64, d as i64);
     // Howard Hinnant's days_from_civil.
     let y = if m <= 2 { y - 1 } else { y };
     let era = y / 400;
@@ -386,11 +389,17 @@ fn endpoint(w: &str) -> Option<SocketAddrV4> {
     let (ip, port) = w.rsplit_once('.')?;
     Some(SocketAddrV4::new(
         ip.parse::<Ipv4Addr>().ok()?,
-        port.parse().ok()?,
+        u16::try_from(port.parse::<u64>().ok()?).ok()?,
     ))
 }
 
-fn num<T: std::str::FromStr>(w: &str) -> Option<T> {
+/// The number of the digits `w` starts with. Parsed as u64 for every width, so that the wasm
+/// has one integer parser.
+fn num<T: TryFrom<u64>>(w: &str) -> Option<T> {
+    T::try_from(digits(w)?).ok()
+}
+
+fn digits(w: &str) -> Option<u64> {
     let end = w.find(|c: char| !c.is_ascii_digit()).unwrap_or(w.len());
     w[..end].parse().ok()
 }
@@ -434,7 +443,7 @@ fn modern(f: &str) -> Result<Raw, &'static str> {
         http: None,
     };
     let mut rest = rest.to_string();
-    if let Some(i) = rest.find("options [") {
+    if let Some(i) = find_str(&rest, "options [") {
         let end = rest[i..]
             .find(']')
             .map(|j| i + j + 1)
@@ -446,7 +455,7 @@ fn modern(f: &str) -> Result<Raw, &'static str> {
         rest.replace_range(i..end, "");
     }
     let mut tail = "";
-    let (fields, after) = match rest.find("length ") {
+    let (fields, after) = match find_str(&rest, "length ") {
         Some(i) => {
             let (a, b) = rest.split_at(i);
             (a.to_string(), b.to_string())
@@ -455,7 +464,11 @@ fn modern(f: &str) -> Result<Raw, &'static str> {
     };
     if !after.is_empty() {
         let (l, t) = after.split_once(':').unwrap_or((&after, ""));
-        r.len = num(l.trim_start_matches("length ").trim()).ok_or("a number after 'length'")?;
+        let mut l = l;
+        while let Some(x) = l.strip_prefix("length ") {
+            l = x;
+        }
+        r.len = num(l.trim()).ok_or("a number after 'length'")?;
         tail = if t.is_empty() {
             ""
         } else {

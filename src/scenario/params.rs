@@ -26,6 +26,14 @@ pub struct ParamSpec {
     pub choices: &'static [&'static str],
 }
 
+/// `s.parse::<i64>()` exactly, through the u64 parser: the wasm then needs one integer parser.
+fn parse_i64(s: &str) -> Option<i64> {
+    match s.strip_prefix('-') {
+        Some(digits) if !digits.starts_with('+') => 0i64.checked_sub_unsigned(digits.parse().ok()?),
+        _ => i64::try_from(s.parse::<u64>().ok()?).ok(),
+    }
+}
+
 impl ParamSpec {
     pub const fn int(key: &'static str, min: i64, max: i64, default: i64, unit: Unit) -> ParamSpec {
         ParamSpec {
@@ -55,7 +63,16 @@ impl ParamSpec {
 
     fn expected(&self) -> String {
         if self.unit == Unit::Choice {
-            format!("one of {}", self.choices.join(", "))
+            // Not `join`ed: `[&str]::join` would be one more copy of the joining code in the
+            // wasm (`Vec<String>` is joined elsewhere).
+            let mut s = String::from("one of ");
+            for (n, c) in self.choices.iter().enumerate() {
+                if n > 0 {
+                    s.push_str(", ");
+                }
+                s.push_str(c);
+            }
+            s
         } else {
             format!("an integer from {} to {}", self.min, self.max)
         }
@@ -75,7 +92,7 @@ impl ParamSpec {
                 .map(|i| i as i64)
                 .ok_or_else(bad)?
         } else {
-            value.trim().parse::<i64>().map_err(|_| bad())?
+            parse_i64(value.trim()).ok_or_else(bad)?
         };
         if v < self.min || v > self.max {
             return Err(bad());
@@ -165,6 +182,37 @@ impl Params {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_i64_is_std_parse() {
+        let big = "99999999999999999999";
+        for s in [
+            "0",
+            "-0",
+            "+0",
+            "5",
+            "+5",
+            "-5",
+            "-+5",
+            "+-5",
+            "--5",
+            "++5",
+            "",
+            "-",
+            "+",
+            " 5",
+            "5x",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            big,
+            "007",
+            "-007",
+        ] {
+            assert_eq!(parse_i64(s), s.parse::<i64>().ok(), "{s:?}");
+        }
+    }
 
     #[test]
     fn every_scenario_default_is_in_range_and_round_trips() {

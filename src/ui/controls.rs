@@ -36,7 +36,6 @@ pub struct ControlsProps {
 
 pub fn controls(p: &ControlsProps) -> Html {
     let lang = p.lang;
-    let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
     let on_input = {
         let scale = p.scale.clone();
         p.on_seek.reform(move |e: InputEvent| {
@@ -49,11 +48,12 @@ pub fn controls(p: &ControlsProps) -> Html {
     };
     // The options' values are indices into SPEEDS (no float parsing in the wasm).
     let on_speed = p.on_speed.reform(|e: Event| {
-        let i: usize = e
+        // Parsed as u64 like every number in the wasm (one integer parser).
+        let i = e
             .target_unchecked_into::<HtmlSelectElement>()
             .value()
-            .parse()
-            .unwrap_or(usize::MAX);
+            .parse::<u64>()
+            .map_or(usize::MAX, |i| usize::try_from(i).unwrap_or(usize::MAX));
         SPEEDS.get(i).copied().unwrap_or(1.0)
     });
     let end = p.scale.total().max(1);
@@ -65,23 +65,13 @@ pub fn controls(p: &ControlsProps) -> Html {
     html! {
         <div class="controls" role="group" aria-label={Msg::Controls.text(lang)}>
             <div class="buttons">
-                <button type="button" data-testid="restart" aria-label={Msg::Restart.text(lang)}
-                        title={Msg::Restart.text(lang)} onclick={click(&p.on_restart)}>
-                    { icons::restart() }</button>
-                <button type="button" data-testid="step-back" aria-label={Msg::StepBack.text(lang)}
-                        title={Msg::StepBack.text(lang)} onclick={click(&p.on_back)}>
-                    { icons::step_back() }</button>
-                <button type="button" class="play" data-testid="play"
-                        aria-pressed={p.playing.to_string()} aria-label={play_label}
-                        title={play_label} onclick={click(&p.on_toggle)}>
-                    { play_icon }</button>
-                <button type="button" data-testid="step-forward"
-                        aria-label={Msg::StepForward.text(lang)}
-                        title={Msg::StepForward.text(lang)} onclick={click(&p.on_forward)}>
-                    { icons::step_forward() }</button>
-                <button type="button" data-testid="to-end" aria-label={Msg::ToEnd.text(lang)}
-                        title={Msg::ToEnd.text(lang)} onclick={click(&p.on_end)}>
-                    { icons::to_end() }</button>
+                { button("restart", Msg::Restart.text(lang), None, icons::restart(), &p.on_restart) }
+                { button("step-back", Msg::StepBack.text(lang), None, icons::step_back(),
+                         &p.on_back) }
+                { button("play", play_label, Some(p.playing), play_icon, &p.on_toggle) }
+                { button("step-forward", Msg::StepForward.text(lang), None,
+                         icons::step_forward(), &p.on_forward) }
+                { button("to-end", Msg::ToEnd.text(lang), None, icons::to_end(), &p.on_end) }
                 <span class="counter" data-testid="step-counter">
                     { step_counter(lang, p.step, p.steps) }</span>
                 <label class="speed">
@@ -103,6 +93,24 @@ pub fn controls(p: &ControlsProps) -> Html {
             </div>
             <p class="hint">{ Msg::KeyboardHint.text(lang) }</p>
         </div>
+    }
+}
+
+/// A button of the bar, named by `label`; `pressed` (the play button's state) also makes it the
+/// wide play button. One function for the five, so their markup is compiled in once.
+fn button(
+    testid: &'static str,
+    label: &'static str,
+    pressed: Option<bool>,
+    icon: Html,
+    on: &Callback<()>,
+) -> Html {
+    let class = pressed.map(|_| "play");
+    let pressed = pressed.map(|p| if p { "true" } else { "false" });
+    html! {
+        <button type="button" {class} data-testid={testid} aria-pressed={pressed}
+                aria-label={label} title={label} onclick={on.reform(|_: MouseEvent| ())}>
+            { icon }</button>
     }
 }
 

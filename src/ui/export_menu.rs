@@ -4,7 +4,7 @@
 use super::app::{PaneData, Shared};
 use super::dom;
 use super::num::px;
-use crate::capture::{export, ExportFormat};
+use crate::capture::{export, find_str, ExportFormat};
 use crate::i18n::{Lang, Ui};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -94,7 +94,13 @@ pub fn ladders_svg() -> Option<(String, f64, f64)> {
         return None;
     }
     let w = x - 24.0;
-    let css = page_css(&doc).replace("]]>", "]] >");
+    // `replace("]]>", "]] >")`, through `find_str` (no string searcher in the wasm).
+    let mut css = page_css(&doc);
+    let mut from = 0;
+    while let Some(i) = find_str(&css[from..], "]]>") {
+        css.replace_range(from + i..from + i + 3, "]] >");
+        from += i + 4;
+    }
     Some((
         format!(
             r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" style="font-family:system-ui,sans-serif"><style><![CDATA[{css}]]></style><rect width="100%" height="100%" fill="white"/>{inner}</svg>"#,

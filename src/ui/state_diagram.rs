@@ -114,7 +114,7 @@ fn edge_view(e: &Edge, lang: Lang, hot: Option<u64>) -> Html {
         Lang::En => e.en,
         Lang::ZhCn => e.zh,
     };
-    let (event, action) = text.split_once(" / ").unwrap_or((text, ""));
+    let (event, action) = crate::capture::split_once_str(text, " / ").unwrap_or((text, ""));
     let lines = if action.is_empty() { 1.0 } else { 2.0 };
     let y0 = ly - (lines - 1.0) * 7.5 + 5.0;
     html! {
@@ -222,9 +222,11 @@ impl Pure for StateDiagram {
         );
         let picker = (p.titles.len() > 1).then(|| {
             let on_show = p.on_show.reform(|e: Event| {
-                e.target_unchecked_into::<HtmlSelectElement>()
-                    .value()
-                    .parse()
+                // As u64, like every number in the wasm (one integer parser).
+                let i = e.target_unchecked_into::<HtmlSelectElement>().value();
+                i.parse::<u64>()
+                    .ok()
+                    .and_then(|i| usize::try_from(i).ok())
                     .unwrap_or(0)
             });
             html! {
