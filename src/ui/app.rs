@@ -19,8 +19,10 @@ use crate::time::SimTime;
 use crate::timeline::Timeline;
 use gloo_events::EventListener;
 use std::any::Any;
+use std::marker::PhantomData;
 use std::ops::Deref;
 use std::rc::Rc;
+use yew::functional::{Hook, TearDown};
 use yew::prelude::*;
 
 /// Shared, immutable data in props: equal when it is the *same* allocation, so a 10 000-event
@@ -105,20 +107,159 @@ pub fn memo_keyed(key: usize, part: impl Pure) -> Html {
     html! { <Memo {key} ..props /> }
 }
 
-/// What an effect run on mount gives back to run on unmount.
-type Mount = Box<dyn FnOnce() -> Box<dyn FnOnce()>>;
+/// An effect, boxed: what it gives back to run before it runs again, or on unmount.
+type Run = Box<dyn FnOnce() -> Box<dyn FnOnce()>>;
+
+/// A comparable value behind a pointer (an effect's dependencies, a state): one type for all.
+trait AnyEq {
+    fn same(&self, other: &dyn Any) -> bool;
+    fn any(&self) -> &dyn Any;
+}
+
+impl<T: PartialEq + 'static> AnyEq for T {
+    fn same(&self, other: &dyn Any) -> bool {
+        other.downcast_ref::<T>().is_some_and(|o| o == self)
+    }
+    fn any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct DynEq(Box<dyn AnyEq>);
+
+/// Equal when the values are of the same kind and equal.
+impl PartialEq for DynEq {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.same(other.0.any())
+    }
+}
+
+/// Dependencies that never equal the last ones: the effect runs after every render.
+struct Always;
+
+impl PartialEq for Always {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
+}
 
 #[hook]
-fn use_mount_boxed(f: Mount) {
-    use_effect_with((), move |_| f());
+fn use_effect_dyn(deps: DynEq, f: Run) {
+    use_effect_with(deps, move |_| f());
+}
+
+fn boxed<R: TearDown>(f: impl FnOnce() -> R + 'static) -> Run {
+    Box::new(move || {
+        let r = f();
+        Box::new(move || r.tear_down()) as Box<dyn FnOnce()>
+    })
+}
+
+/// `use_effect_with(deps, |_| f())`: `f` runs after a render whose `deps` differ from the
+/// last ones (and after the first), and what it returns before it runs again and on unmount.
+/// Boxed, so that Yew's effect machinery is compiled into the wasm once for all effects
+/// rather than once per closure and kind of dependencies.
+pub fn use_effect_boxed<D: PartialEq + 'static, R: TearDown>(
+    deps: D,
+    f: impl FnOnce() -> R + 'static,
+) -> impl Hook<Output = ()> {
+    use_effect_dyn(DynEq(Box::new(deps)), boxed(f))
+}
+
+/// `use_effect(f)`: `f` runs after every render, and what it returns before the next run and
+/// on unmount; through the same boxed machinery as [`use_effect_boxed`].
+pub fn use_effect_always<R: TearDown>(f: impl FnOnce() -> R + 'static) -> impl Hook<Output = ()> {
+    use_effect_boxed(Always, f)
 }
 
 /// `use_effect_with((), f)`: `f` runs once, after the first render, and what it returns on
-/// unmount. Boxed, so that Yew's effect machinery is compiled into the wasm once for all such
-/// effects rather than once per closure.
+/// unmount; through the same boxed machinery as [`use_effect_boxed`].
+pub fn use_mount<D: FnOnce() + 'static>(f: impl FnOnce() -> D + 'static) -> impl Hook<Output = ()> {
+    use_effect_boxed((), f)
+}
+
+type Init = Box<dyn FnOnce() -> DynEq>;
+
 #[hook]
-pub fn use_mount<D: FnOnce() + 'static>(f: impl FnOnce() -> D + 'static) {
-    use_mount_boxed(Box::new(move || Box::new(f()) as Box<dyn FnOnce()>));
+fn use_state_boxed(init: Init) -> UseStateHandle<DynEq> {
+    use_state(init)
+}
+
+#[hook]
+fn use_state_eq_boxed(init: Init) -> UseStateHandle<DynEq> {
+    use_state_eq(init)
+}
+
+/// A [`UseStateHandle`] whose value is kept as a [`DynEq`]: Yew's state machinery is compiled
+/// into the wasm once for all kinds of state rather than once per kind (and per init closure).
+pub struct State<T>(UseStateHandle<DynEq>, PhantomData<fn() -> T>);
+
+impl<T> Clone for State<T> {
+    fn clone(&self) -> Self {
+        State(self.0.clone(), PhantomData)
+    }
+}
+
+impl<T: 'static> Deref for State<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match self.0 .0.any().downcast_ref::<T>() {
+            Some(v) => v,
+            None => unreachable!(),
+        }
+    }
+}
+
+impl<T: PartialEq + 'static> State<T> {
+    /// As [`UseStateHandle::set`].
+    pub fn set(&self, value: T) {
+        self.0.set(DynEq(Box::new(value)));
+    }
+
+    /// As [`UseStateHandle::setter`].
+    pub fn setter(&self) -> Setter<T> {
+        Setter(self.0.setter(), PhantomData)
+    }
+}
+
+/// The [`UseStateSetter`] of a [`State`].
+pub struct Setter<T>(UseStateSetter<DynEq>, PhantomData<fn(T)>);
+
+impl<T> Clone for Setter<T> {
+    fn clone(&self) -> Self {
+        Setter(self.0.clone(), PhantomData)
+    }
+}
+
+impl<T: PartialEq + 'static> Setter<T> {
+    /// As [`UseStateSetter::set`].
+    pub fn set(&self, value: T) {
+        self.0.set(DynEq(Box::new(value)));
+    }
+}
+
+/// `use_state(init)`, through [`State`].
+#[hook]
+pub fn use_state_dyn<T: PartialEq + 'static>(init: impl FnOnce() -> T + 'static) -> State<T> {
+    State(
+        use_state_boxed(Box::new(move || DynEq(Box::new(init())))),
+        PhantomData,
+    )
+}
+
+/// `use_state_eq(init)`, through [`State`].
+#[hook]
+pub fn use_state_eq_dyn<T: PartialEq + 'static>(init: impl FnOnce() -> T + 'static) -> State<T> {
+    State(
+        use_state_eq_boxed(Box::new(move || DynEq(Box::new(init())))),
+        PhantomData,
+    )
+}
+
+/// `use_node_ref()`, through [`State`] (Yew's own keeps a state of a kind of its own).
+#[hook]
+pub fn use_node_ref_dyn() -> NodeRef {
+    (*use_state_dyn(NodeRef::default)).clone()
 }
 
 #[derive(Clone, PartialEq)]
@@ -204,9 +345,15 @@ fn run(id: ScenarioId, params: &Params, seed: u64) -> Result<Panes, String> {
 pub fn App() -> Html {
     let gen = use_mut_ref(|| 0u32);
     let first = use_memo((), |_| load(&dom::hash(), 0));
-    let view = use_state(|| first.0.clone());
-    let notices = use_state(|| first.1.clone());
-    let imported = use_state(|| None::<Panes>);
+    let view = {
+        let first = first.clone();
+        use_state_dyn(move || first.0.clone())
+    };
+    let notices = {
+        let first = first.clone();
+        use_state_dyn(move || first.1.clone())
+    };
+    let imported = use_state_dyn(|| None::<Panes>);
     let live = use_mut_ref(|| Live {
         t: match first.0.start {
             Start::At(t) => t,
@@ -232,7 +379,7 @@ pub fn App() -> Html {
     };
     {
         let write_hash = write_hash.clone();
-        use_effect_with((lang, (*view).clone(), imported.is_some()), move |_| {
+        use_effect_boxed((lang, (*view).clone(), imported.is_some()), move || {
             dom::set_html_lang(lang);
             write_hash.emit(());
         });

@@ -3,7 +3,7 @@
 //! embedded instance further down a course page: IntersectionObserver), or when the component
 //! goes away. Nothing runs while paused; browsers do not run rAF in hidden tabs.
 
-use super::app::use_mount;
+use super::app::{use_effect_boxed, use_mount, use_state_dyn};
 use super::state::{Action, Playback};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use std::cell::{Cell, RefCell};
@@ -23,7 +23,7 @@ pub fn use_animation_clock(playback: UseReducerHandle<Playback>) {
     let in_view = use_in_view();
     let playing = playback.playing;
     let dispatcher = playback.dispatcher();
-    use_effect_with((playing, in_view), move |&(playing, in_view)| {
+    use_effect_boxed((playing, in_view), move || {
         // Out of view, playback stays "playing" but time stands still until it is seen again.
         let run = playing && in_view;
         let lp = Rc::new(Loop {
@@ -60,7 +60,7 @@ fn schedule(lp: Rc<Loop>, dispatcher: UseReducerDispatcher<Playback>, last: Opti
 /// Whether any part of the app is inside the viewport (of the top-level page, for an iframe).
 #[hook]
 fn use_in_view() -> bool {
-    let in_view = use_state(|| true);
+    let in_view = use_state_dyn(|| true);
     {
         let in_view = in_view.clone();
         use_mount(move || {

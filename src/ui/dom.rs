@@ -91,9 +91,9 @@ pub fn download(bytes: &[u8], name: &str, mime: &str) {
     if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
         download_url(&url, name);
         // The download has started from the URL by the time this runs; free the blob then.
-        let free = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let free = once_js(Box::new(move || {
             let _ = web_sys::Url::revoke_object_url(&url);
-        });
+        }));
         if let Some(w) = window() {
             let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
                 free.unchecked_ref(),
@@ -101,6 +101,12 @@ pub fn download(bytes: &[u8], name: &str, mime: &str) {
             );
         }
     }
+}
+
+/// A JS function that runs `f` once; boxed, so that wasm-bindgen's glue is compiled once for
+/// all such callbacks.
+pub fn once_js(f: Box<dyn FnOnce()>) -> JsValue {
+    wasm_bindgen::closure::Closure::once_into_js(f)
 }
 
 /// Click a temporary `<a download>` pointing at `url`.

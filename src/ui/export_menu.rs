@@ -6,7 +6,6 @@ use super::dom;
 use super::num::px;
 use crate::capture::{export, find_str, ExportFormat};
 use crate::i18n::{Lang, Ui};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -125,7 +124,7 @@ fn download_png(svg: String, w: f64, h: f64, name: String) {
         web_sys::js_sys::encode_uri_component(&svg)
     );
     let img2 = img.clone();
-    let onload = Closure::once_into_js(move || {
+    let onload = dom::once_js(Box::new(move || {
         let Some(canvas) = doc
             .create_element("canvas")
             .ok()
@@ -147,7 +146,7 @@ fn download_png(svg: String, w: f64, h: f64, name: String) {
                 dom::download_url(&data, &name);
             }
         }
-    });
+    }));
     img.set_onload(Some(onload.unchecked_ref()));
     img.set_src(&url);
 }

@@ -3,7 +3,7 @@
 //! On a problem the message names the position; what was read before it is still shown; with
 //! nothing readable the current view stays.
 
-use super::app::{PaneData, Shared};
+use super::app::{use_effect_boxed, use_state_dyn, PaneData, Setter, Shared, State};
 use super::pane::IMPORT_TITLE;
 use crate::capture::{self, Spacing};
 use crate::i18n::{Lang, Ui};
@@ -82,7 +82,7 @@ struct Last {
 
 fn start_reading(
     file: &File,
-    status: UseStateSetter<Status>,
+    status: Setter<Status>,
     on_import: Callback<Rc<Vec<PaneData>>>,
     last: Rc<RefCell<Last>>,
 ) -> Option<Reading> {
@@ -123,10 +123,10 @@ fn start_reading(
 /// (it would re-render with the header anyway, whose `on_import` is new each time).
 #[derive(Clone)]
 pub struct ImportState {
-    status: UseStateHandle<Status>,
+    status: State<Status>,
     last: Rc<RefCell<Last>>,
     /// Mirrors `last.even` so that the toggle re-renders.
-    even: UseStateHandle<bool>,
+    even: State<bool>,
     take: Rc<dyn Fn(File)>,
 }
 
@@ -134,10 +134,10 @@ pub struct ImportState {
 /// while `enabled` (the control is on the page: not in an embedded view).
 #[hook]
 pub fn use_import_state(on_import: &Callback<Rc<Vec<PaneData>>>, enabled: bool) -> ImportState {
-    let status = use_state(|| Status::Idle);
+    let status = use_state_dyn(|| Status::Idle);
     let reading: Rc<RefCell<Option<Reading>>> = use_mut_ref(|| None);
     let last: Rc<RefCell<Last>> = use_mut_ref(Last::default);
-    let even = use_state(|| false);
+    let even = use_state_dyn(|| false);
     let take: Rc<dyn Fn(File)> = {
         let (status, reading, on_import) = (status.setter(), reading.clone(), on_import.clone());
         let last = last.clone();
@@ -150,7 +150,7 @@ pub fn use_import_state(on_import: &Callback<Rc<Vec<PaneData>>>, enabled: bool) 
     // Drop a file anywhere on the page.
     {
         let take = take.clone();
-        use_effect_with(enabled, move |&enabled| {
+        use_effect_boxed(enabled, move || {
             let doc = web_sys::window()
                 .and_then(|w| w.document())
                 .filter(|_| enabled);

@@ -15,7 +15,9 @@
 mod layout;
 mod thin;
 
-use super::app::{memo, memo_keyed, Pure, Shared};
+use super::app::{
+    memo, memo_keyed, use_effect_always, use_node_ref_dyn, use_state_eq_dyn, Pure, Shared,
+};
 use super::dom;
 use super::num::{px, Fixed};
 use super::player::packet_dom_id;
@@ -101,14 +103,14 @@ pub fn Ladder(props: &LadderProps) -> Html {
     let height = geo.height();
     // The packet under the pointer (when it has no element of its own), the one with the focus,
     // and the ladder's Tab stop.
-    let hovered = use_state_eq(|| None::<usize>);
-    let focused = use_state_eq(|| None::<usize>);
-    let rover = use_state_eq(|| None::<usize>);
+    let hovered = use_state_eq_dyn(|| None::<usize>);
+    let focused = use_state_eq_dyn(|| None::<usize>);
+    let rover = use_state_eq_dyn(|| None::<usize>);
     let focus_next = use_mut_ref(|| None::<usize>);
-    let svg = use_node_ref();
+    let svg = use_node_ref_dyn();
     {
         let (focus_next, pane) = (focus_next.clone(), props.pane);
-        use_effect(move || {
+        use_effect_always(move || {
             if let Some(i) = focus_next.borrow_mut().take() {
                 dom::focus_id(&packet_dom_id(pane, i));
             }

@@ -2,6 +2,7 @@
 //! A value is applied when the field is committed (change event); a rejected value shows an
 //! inline error and the last good value stays in force.
 
+use super::app::use_state_dyn;
 use crate::i18n::{choice_label, param_label, unit_label, Lang, Ui};
 use crate::scenario::{ParamSpec, Params, ScenarioId, Unit};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -88,7 +89,7 @@ impl Errors {
 #[component]
 pub fn ParamPanel(p: &ParamProps) -> Html {
     let lang = p.lang;
-    let errors = use_state(Errors::default);
+    let errors = use_state_dyn(Errors::default);
     let on_value = {
         let (errors, params, seed, on_change) = (
             errors.clone(),

@@ -1,7 +1,7 @@
 //! The player of one scenario: the shared clock and controls, its panes side by side, and
 //! beside them the packet inspector, the state diagram and the metrics.
 
-use super::app::{memo, use_mount, PaneData, Shared};
+use super::app::{memo, use_effect_boxed, use_mount, use_state_dyn, PaneData, Shared};
 use super::clock::use_animation_clock;
 use super::controls::{controls, ControlsProps};
 use super::dom;
@@ -109,12 +109,13 @@ pub fn Player(props: &PlayerProps) -> Html {
     use_keyboard(playback.dispatcher());
     let picked = {
         let (first, panes) = (props.packet, panes.clone());
-        use_state(move || {
+        use_state_dyn(move || {
             first.filter(|&(p, k)| panes.get(p).is_some_and(|p| k < p.timeline.packets.len()))
         })
     };
     // The inspector takes the focus when it opens or shows another packet.
-    use_effect_with(picked.map(|(_, k)| k), |k| {
+    let k = picked.map(|(_, k)| k);
+    use_effect_boxed(k, move || {
         if k.is_some() {
             dom::focus_id("inspector");
         }
@@ -134,13 +135,13 @@ pub fn Player(props: &PlayerProps) -> Html {
     {
         let on_settle = props.on_settle.clone();
         let settled = (!playback.playing).then_some(t);
-        use_effect_with((settled, *picked), move |_| on_settle.emit(()));
+        use_effect_boxed((settled, *picked), move || on_settle.emit(()));
     }
     {
         let (panes, lang) = (panes.clone(), lang);
-        use_effect_with(step_no, move |&n| post_step(&panes, n, t, lang));
+        use_effect_boxed(step_no, move || post_step(&panes, step_no, t, lang));
     }
-    let shown = use_state(|| 0usize);
+    let shown = use_state_dyn(|| 0usize);
 
     let act = |a: fn() -> Action| {
         let d = playback.dispatcher();

@@ -1,8 +1,9 @@
 //! "Share": copy the link of the view as shown. Where the clipboard is refused, the link is
 //! shown selected in a read-only field for copying by hand.
 
+use super::app::{use_effect_boxed, use_node_ref_dyn, use_state_dyn, State};
+use super::dom;
 use crate::i18n::{Lang, Ui};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys::{Function, Reflect};
 use web_sys::HtmlInputElement;
@@ -27,9 +28,12 @@ fn copy(text: &str, done: Callback<bool>) {
     }
     let promise = clip.unchecked_into::<web_sys::Clipboard>().write_text(text);
     let then = Reflect::get(&promise, &"then".into()).ok();
-    let (ok, fail) = (done.clone(), done.clone());
-    let ok = Closure::once_into_js(move |_: JsValue| ok.emit(true));
-    let fail = Closure::once_into_js(move |_: JsValue| fail.emit(false));
+    // The promise's value is not needed: the callbacks take no argument.
+    let settle = |ok: bool| {
+        let done = done.clone();
+        dom::once_js(Box::new(move || done.emit(ok)))
+    };
+    let (ok, fail) = (settle(true), settle(false));
     match then.and_then(|f| f.dyn_into::<Function>().ok()) {
         Some(then) => {
             let _ = then.call2(&promise, &ok, &fail);
@@ -42,17 +46,17 @@ fn copy(text: &str, done: Callback<bool>) {
 /// re-render with the header anyway, whose `url` callback is new each time).
 #[derive(Clone)]
 pub struct ShareState {
-    shown: UseStateHandle<Shown>,
+    shown: State<Shown>,
     field: NodeRef,
 }
 
 #[hook]
 pub fn use_share_state() -> ShareState {
-    let shown = use_state(|| Shown::Nothing);
-    let field = use_node_ref();
+    let shown = use_state_dyn(|| Shown::Nothing);
+    let field = use_node_ref_dyn();
     {
         let field = field.clone();
-        use_effect_with((*shown).clone(), move |_| {
+        use_effect_boxed((*shown).clone(), move || {
             if let Some(input) = field.cast::<HtmlInputElement>() {
                 let _ = input.focus();
                 input.select();
