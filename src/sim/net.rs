@@ -481,36 +481,24 @@ impl Net {
     /// recv(): all readable bytes; if that reopened the window enough, an ACK tells the peer
     /// (see [`Endpoint::window_update`]).
     pub fn recv(&mut self, s: SocketId) -> Result<Vec<u8>, SimError> {
-        self.sock(s)?;
-        // A socket without a TCB has nothing to read (one is released only then).
-        let data = match self.sockets[s.0].tcb {
-            NO_TCB => Vec::new(),
-            i => self.tcbs[i as usize].recv(),
-        };
-        if !data.is_empty() {
-            self.after_read(s);
-        }
-        Ok(data)
+        self.recv_with(s, <[u8]>::to_vec)
     }
 
     /// [`Net::recv`] appending to `out` (a reader reusing one buffer allocates nothing per
     /// read); returns the bytes read.
     pub fn recv_into(&mut self, s: SocketId, out: &mut Vec<u8>) -> Result<usize, SimError> {
-        self.sock(s)?;
-        let n = match self.sockets[s.0].tcb {
-            NO_TCB => 0,
-            i => self.tcbs[i as usize].recv_into(out),
-        };
-        if n > 0 {
-            self.after_read(s);
-        }
-        Ok(n)
+        self.recv_with(s, |b| {
+            out.extend_from_slice(b);
+            b.len()
+        })
     }
 
     /// [`Net::recv`] without a copy: `f` reads the bytes where they lie in the receive buffer,
-    /// then they are consumed (and the peer told if the window reopened enough).
+    /// then they are consumed (and the peer told if the window reopened enough). The one door
+    /// every read goes through.
     pub fn recv_with<R>(&mut self, s: SocketId, f: impl FnOnce(&[u8]) -> R) -> Result<R, SimError> {
         self.sock(s)?;
+        // A socket without a TCB has nothing to read (one is released only then).
         let (n, r) = match self.sockets[s.0].tcb {
             NO_TCB => (0, f(&[])),
             i => self.tcbs[i as usize].recv_with(f),

@@ -329,14 +329,6 @@ impl Endpoint {
         std::mem::take(&mut self.recv_buf)
     }
 
-    /// [`Endpoint::recv`] appending to `out`; the receive buffer keeps its allocation, so a
-    /// reader that reuses `out` allocates nothing per read. Returns the bytes read.
-    pub fn recv_into(&mut self, out: &mut Vec<u8>) -> usize {
-        let n = self.recv_buf.len();
-        out.append(&mut self.recv_buf);
-        n
-    }
-
     /// RECEIVE without a copy: `f` reads all readable in-order bytes where they lie, then
     /// they are consumed. Returns how many there were and what `f` returned.
     pub fn recv_with<R>(&mut self, f: impl FnOnce(&[u8]) -> R) -> (usize, R) {
