@@ -56,21 +56,14 @@ pub trait Pure: PartialEq + 'static {
 }
 
 /// A [`Pure`] part behind a pointer: one component type serves them all.
-trait AnyPure {
+/// Compared as an [`AnyEq`], like effect dependencies and state.
+trait AnyPure: AnyEq {
     fn view(&self) -> Html;
-    fn same(&self, other: &dyn Any) -> bool;
-    fn any(&self) -> &dyn Any;
 }
 
 impl<T: Pure> AnyPure for T {
     fn view(&self) -> Html {
         Pure::view(self)
-    }
-    fn same(&self, other: &dyn Any) -> bool {
-        other.downcast_ref::<T>().is_some_and(|o| o == self)
-    }
-    fn any(&self) -> &dyn Any {
-        self
     }
 }
 
