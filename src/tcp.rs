@@ -7,6 +7,7 @@
 mod config;
 mod endpoint;
 mod flags;
+mod payload;
 mod rto;
 mod segment;
 mod seq;
@@ -15,6 +16,7 @@ mod state;
 pub use config::{Config, KeepAlive};
 pub use endpoint::{Cause, Endpoint, TcpEvent, TimerKind, Transition, UserCall, UserError};
 pub use flags::Flags;
+pub use payload::Payload;
 pub use rto::RtoEstimator;
 pub use segment::{reset_for_unknown, Segment};
 pub use seq::SeqNum;

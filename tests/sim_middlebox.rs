@@ -104,7 +104,7 @@ fn idle_connection_is_forgotten_and_the_next_segment_dropped() {
         .collect();
     // The data and every retransmission of it die at the firewall.
     assert!(dropped.len() >= 3, "{}", dropped.len());
-    assert!(dropped.iter().all(|p| p.segment.payload == b"again"));
+    assert!(dropped.iter().all(|p| *p.segment.payload == *b"again"));
     // The client never hears back: it gives up after its retransmissions.
     assert_eq!(r.client_events.last(), Some(&TcpEvent::TimedOut));
     assert_eq!(r.net.state(r.client), Some(State::Closed));
@@ -126,7 +126,7 @@ fn a_resetting_firewall_tells_the_sender_at_once() {
         .trace()
         .packets
         .iter()
-        .filter(|p| p.segment.payload == b"again")
+        .filter(|p| *p.segment.payload == *b"again")
         .count();
     assert_eq!(again, 1);
 }

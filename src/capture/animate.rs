@@ -105,7 +105,11 @@ pub fn to_timeline(cap: &Capture, a: &Analysis, spacing: Spacing) -> (Timeline, 
                 let peer = tr[usize::from(m.client)];
                 let mut segment = p.segment.clone();
                 // The ladder shows the length on the wire, whatever the snap length kept.
-                segment.payload.resize(p.len as usize, 0);
+                if segment.payload.len() != p.len as usize {
+                    let mut bytes = segment.payload.to_vec();
+                    bytes.resize(p.len as usize, 0);
+                    segment.payload = bytes.into();
+                }
                 packets[i] = Some(Packet {
                     sent_at: at,
                     arrives_at: None,

@@ -179,7 +179,7 @@ pub fn read(b: &[u8], sink: &mut Sink) -> Result<(), ImportError> {
             window: raw.win,
             urgent: raw.urg,
             mss: raw.mss,
-            payload,
+            payload: payload.into(),
         };
         let d = match dirs.get(&(src, dst)) {
             Some(&i) => &mut dir_list[i],

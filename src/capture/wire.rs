@@ -284,7 +284,7 @@ fn decode_ipv4(ip: &[u8], ts_ns: u64) -> Decoded {
             window: win,
             urgent: urg,
             mss: mss_option(opts),
-            payload: payload.to_vec(),
+            payload: payload.into(),
         },
         len: wire_len,
     })

@@ -886,7 +886,7 @@ impl Net {
         let Some(&s) = self.udp_bound.get(&addr_key(dst)) else {
             return;
         };
-        let data = self.trace.packets[id].segment.payload.clone();
+        let data = self.trace.packets[id].segment.payload.to_vec();
         let len = data.len();
         self.sockets[s.0].dgrams.push_back((src, data));
         self.pending.push(Notification {
@@ -928,7 +928,7 @@ impl Net {
         let seg = Segment {
             src_port: src.port(),
             dst_port: dst.port(),
-            payload: data.to_vec(),
+            payload: data.into(),
             ..Segment::default()
         };
         self.transmit_proto(host, src, dst, seg, Proto::Udp);

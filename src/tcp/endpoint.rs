@@ -6,10 +6,10 @@
 //! probing §3.8.6.1, delayed ACKs §3.8.6.3 with RFC 5681 §4.2, and the RST/SYN checks of
 //! RFC 5961 as RFC 9293 adopts them.
 
-use super::{reset_for_unknown, Config, Flags, RtoEstimator, Segment, SeqNum, State};
+use super::payload::SendQueue;
+use super::{reset_for_unknown, Config, Flags, Payload, RtoEstimator, Segment, SeqNum, State};
 use crate::time::{SimDuration, SimTime};
 use std::cell::Cell;
-use std::collections::VecDeque;
 use std::fmt;
 
 /// A user call of RFC 9293 §3.10 (the socket API's verbs).
@@ -133,7 +133,7 @@ pub struct Endpoint {
     peer_mss: u16,
     /// Data bytes not yet acknowledged (sent first, then unsent); `buf_seq` is the sequence
     /// number of the first.
-    send_buf: VecDeque<u8>,
+    send_buf: SendQueue,
     buf_seq: SeqNum,
     /// The user called CLOSE: a FIN follows the buffered data.
     fin_queued: bool,
@@ -191,7 +191,7 @@ impl Endpoint {
             snd_wl2: SeqNum(0),
             snd_up: None,
             peer_mss: 536,
-            send_buf: VecDeque::new(),
+            send_buf: SendQueue::default(),
             buf_seq: SeqNum(0),
             fin_queued: false,
             fin_seq: None,
@@ -567,7 +567,7 @@ impl Endpoint {
     /// Append to the send queue; URGENT moves SND.UP to just past these bytes (§3.8.5,
     /// MUST-62: "the octet following the urgent data").
     fn queue(&mut self, data: &[u8], urgent: bool) {
-        self.send_buf.extend(data);
+        self.send_buf.push(data);
         if urgent {
             self.snd_up = Some(self.buf_seq + self.send_buf.len());
         }
@@ -624,7 +624,7 @@ impl Endpoint {
             | State::Established
             | State::FinWait1
             | State::FinWait2
-            | State::CloseWait => vec![self.segment(Flags::RST, self.snd_nxt, Vec::new())],
+            | State::CloseWait => vec![self.segment(Flags::RST, self.snd_nxt, Payload::EMPTY)],
             _ => Vec::new(),
         };
         self.send_buf.clear();
@@ -718,7 +718,7 @@ impl Endpoint {
             if seg.flags.rst() {
                 return;
             }
-            out.push(self.segment(Flags::RST, seg.ack, Vec::new()));
+            out.push(self.segment(Flags::RST, seg.ack, Payload::EMPTY));
             return;
         }
         // Second, the RST bit: with an acceptable ACK, "error: connection reset" (refused).
@@ -905,7 +905,7 @@ impl Endpoint {
                 }
             } else {
                 // "form a reset segment <SEQ=SEG.ACK><CTL=RST> and send it"
-                out.push(self.segment(Flags::RST, seg.ack, Vec::new()));
+                out.push(self.segment(Flags::RST, seg.ack, Payload::EMPTY));
                 return;
             }
         }
@@ -1169,7 +1169,7 @@ impl Endpoint {
         // Drop acknowledged data bytes from the send buffer (SYN and FIN occupy no bytes).
         let acked = (ack - self.buf_seq).max(0) as usize;
         let n = acked.min(self.send_buf.len());
-        self.send_buf.drain(..n);
+        self.send_buf.drop_front(n);
         self.buf_seq = self.buf_seq + n;
         if let Some((end, sent)) = self.rtt_probe {
             if ack >= end {
@@ -1251,7 +1251,7 @@ impl Endpoint {
             // NOTE: the FIN goes out even into a zero window (as most stacks do); a receiver
             // trims it like any segment beyond its window and the FIN is retransmitted.
             let seq = self.snd_nxt;
-            out.push(self.segment(Flags::FIN | Flags::ACK, seq, Vec::new()));
+            out.push(self.segment(Flags::FIN | Flags::ACK, seq, Payload::EMPTY));
             self.fin_seq = Some(seq);
             self.snd_nxt = self.snd_nxt + 1u32;
             if self.retransmit_at.is_none() {
@@ -1279,16 +1279,7 @@ impl Endpoint {
     /// `len` bytes of the send queue from `offset`, at their sequence number: PSH on the piece
     /// that ends the queued data, URG while urgent data is ahead.
     fn data_segment(&self, offset: usize, len: usize) -> Segment {
-        // The queue is a ring: copy from its (at most two) contiguous parts.
-        let (a, b) = self.send_buf.as_slices();
-        let end = offset + len;
-        let mut payload = Vec::with_capacity(len);
-        if offset < a.len() {
-            payload.extend_from_slice(&a[offset..end.min(a.len())]);
-        }
-        if end > a.len() {
-            payload.extend_from_slice(&b[offset.saturating_sub(a.len())..end - a.len()]);
-        }
+        let payload = self.send_buf.range(offset, len);
         let mut flags = Flags::ACK;
         if offset + len == self.send_buf.len() {
             flags |= Flags::PSH;
@@ -1318,7 +1309,7 @@ impl Endpoint {
         if in_flight > 0 {
             self.data_segment(0, in_flight.min(self.effective_mss()))
         } else if let Some(f) = self.fin_seq {
-            self.segment(Flags::FIN | Flags::ACK, f, Vec::new())
+            self.segment(Flags::FIN | Flags::ACK, f, Payload::EMPTY)
         } else {
             self.ack_segment()
         }
@@ -1327,9 +1318,9 @@ impl Endpoint {
     /// SYN (active open) or SYN+ACK (once the peer's SYN is known), with our MSS.
     fn syn_segment(&self) -> Segment {
         let mut seg = if self.state == State::SynSent {
-            self.segment(Flags::SYN, self.iss, Vec::new())
+            self.segment(Flags::SYN, self.iss, Payload::EMPTY)
         } else {
-            self.segment(Flags::SYN | Flags::ACK, self.iss, Vec::new())
+            self.segment(Flags::SYN | Flags::ACK, self.iss, Payload::EMPTY)
         };
         seg.mss = Some(self.cfg.mss);
         seg
@@ -1337,7 +1328,7 @@ impl Endpoint {
 
     /// <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
     fn ack_segment(&self) -> Segment {
-        self.segment(Flags::ACK, self.snd_nxt, Vec::new())
+        self.segment(Flags::ACK, self.snd_nxt, Payload::EMPTY)
     }
 
     /// An ACK sent now: it carries the latest RCV.NXT, so no delayed ACK is owed after it.
@@ -1347,7 +1338,7 @@ impl Endpoint {
         self.ack_segment()
     }
 
-    fn segment(&self, flags: Flags, seq: SeqNum, payload: Vec<u8>) -> Segment {
+    fn segment(&self, flags: Flags, seq: SeqNum, payload: Payload) -> Segment {
         let window = u16::try_from(self.rcv_wnd()).unwrap_or(u16::MAX);
         self.rcv_adv_right.set(self.rcv_nxt + u32::from(window));
         Segment {
@@ -1459,7 +1450,7 @@ impl Endpoint {
                 self.keepalive_probes += 1;
                 self.keepalive_at = Some(now + k.interval);
                 // §3.8.4: a probe with SEG.SEQ = SND.NXT-1 and no data makes the peer ACK.
-                out.push(self.segment(Flags::ACK, self.snd_nxt - 1u32, Vec::new()));
+                out.push(self.segment(Flags::ACK, self.snd_nxt - 1u32, Payload::EMPTY));
             }
         }
         if self.persist_at.is_some_and(|t| t <= now) {

@@ -1,6 +1,6 @@
 //! RFC 9293 §3.1: the parts of a segment the state machine reads and writes.
 
-use super::{Flags, SeqNum};
+use super::{Flags, Payload, SeqNum};
 use std::fmt;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -16,7 +16,7 @@ pub struct Segment {
     pub urgent: u16,
     /// MSS option (RFC 9293 §3.7.1), only on SYN segments.
     pub mss: Option<u16>,
-    pub payload: Vec<u8>,
+    pub payload: Payload,
 }
 
 impl Segment {
@@ -80,7 +80,7 @@ mod tests {
         };
         assert_eq!(s.seg_len(), 1);
         s.flags = Flags::FIN | Flags::ACK;
-        s.payload = b"abc".to_vec();
+        s.payload = b"abc".into();
         assert_eq!(s.seg_len(), 4);
     }
 

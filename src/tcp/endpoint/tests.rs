@@ -36,7 +36,7 @@ const SEND_TEMPL: Segment = Segment {
     window: PEER_WND,
     urgent: 0,
     mss: None,
-    payload: Vec::new(),
+    payload: Payload::EMPTY,
 };
 
 /// A segment we send to the peer.
@@ -49,7 +49,7 @@ const RECV_TEMPL: Segment = Segment {
     window: RCV_WND,
     urgent: 0,
     mss: None,
-    payload: Vec::new(),
+    payload: Payload::EMPTY,
 };
 
 // Short names for the flag sets tests use most; FIN and PSH include ACK, as on the wire.
@@ -399,7 +399,7 @@ fn peer_data(seq: SeqNum, data: &[u8]) -> Segment {
         seq,
         ack: LOCAL_SEQ + 1u32,
         flags: PSH,
-        payload: data.to_vec(),
+        payload: data.into(),
         ..SEND_TEMPL
     }
 }
@@ -410,7 +410,7 @@ fn our_data(seq: SeqNum, ack: SeqNum, data: &[u8]) -> Segment {
         seq,
         ack,
         flags: PSH,
-        payload: data.to_vec(),
+        payload: data.into(),
         ..RECV_TEMPL
     }
 }
@@ -497,7 +497,7 @@ fn test_closed_rst_ack_counts_data_and_fin() {
         Segment {
             seq: REMOTE_SEQ,
             flags: Flags::FIN | Flags::PSH,
-            payload: b"abc".to_vec(),
+            payload: b"abc".into(),
             ..SEND_TEMPL
         },
         [Segment {
@@ -754,7 +754,7 @@ fn test_listen_other_segment_dropped() {
         Segment {
             seq: REMOTE_SEQ,
             flags: Flags::PSH,
-            payload: b"x".to_vec(),
+            payload: b"x".into(),
             ..SEND_TEMPL
         }
     );
@@ -1182,7 +1182,7 @@ fn test_syn_sent_syn_ack_with_data_delivers_it() {
         s,
         Segment {
             flags: Flags::SYN | Flags::ACK | Flags::PSH,
-            payload: b"hello".to_vec(),
+            payload: b"hello".into(),
             ..syn_ack_from_peer()
         },
         [Segment {
@@ -1638,7 +1638,7 @@ fn test_syn_received_segment_without_ack_dropped() {
         Segment {
             seq: REMOTE_SEQ + 1u32,
             flags: Flags::PSH,
-            payload: b"x".to_vec(),
+            payload: b"x".into(),
             ..SEND_TEMPL
         }
     );
@@ -1964,7 +1964,7 @@ fn test_established_segment_without_ack_dropped() {
         Segment {
             seq: REMOTE_SEQ + 1u32,
             flags: Flags::PSH,
-            payload: b"abc".to_vec(),
+            payload: b"abc".into(),
             ..SEND_TEMPL
         }
     );
@@ -2905,7 +2905,7 @@ fn test_dup_ack_definition_excludes_data_and_window_change() {
     send!(
         s,
         Segment {
-            payload: b"x".to_vec(),
+            payload: b"x".into(),
             ..dup_ack()
         }
     );
