@@ -11,6 +11,7 @@ mod middlebox;
 mod net;
 mod order;
 mod queue;
+mod records;
 mod rng;
 mod trace;
 pub mod workloads;
@@ -20,6 +21,7 @@ pub use link::{DropRule, LinkConfig};
 pub use middlebox::{conn_key, ConnKey, MiddleboxConfig, MiddleboxEvent, OnUnknown};
 pub use net::{HostId, Net, Notification, SimError, SockEvent, SocketId};
 pub use order::{merge_runs, sort_by_u64, sort_by_u64_pair};
+pub use records::Records;
 pub use rng::Rng;
 pub use trace::{
     AppNote, AppRecord, DropCause, MiddleboxRecord, PacketRecord, Proto, SocketRecord, StateRecord,

@@ -1,7 +1,7 @@
 //! What a run leaves behind: every packet, socket, user call and state change, in order.
 //! The `timeline` layer turns this into something to draw.
 
-use crate::sim::{ConnKey, HostId, MiddleboxEvent, SocketId};
+use crate::sim::{ConnKey, HostId, MiddleboxEvent, Records, SocketId};
 use crate::tcp::{Segment, Transition, UserCall};
 use crate::time::{SimDuration, SimTime};
 use std::net::SocketAddrV4;
@@ -131,11 +131,12 @@ pub struct AppRecord {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Each list is [`Records`]: appending never moves (copies) what a long run recorded before.
 pub struct Trace {
-    pub packets: Vec<PacketRecord>,
-    pub sockets: Vec<SocketRecord>,
-    pub states: Vec<StateRecord>,
-    pub calls: Vec<UserCallRecord>,
-    pub middlebox: Vec<MiddleboxRecord>,
-    pub notes: Vec<AppRecord>,
+    pub packets: Records<PacketRecord>,
+    pub sockets: Records<SocketRecord>,
+    pub states: Records<StateRecord>,
+    pub calls: Records<UserCallRecord>,
+    pub middlebox: Records<MiddleboxRecord>,
+    pub notes: Records<AppRecord>,
 }

@@ -1,7 +1,7 @@
 //! Trace → Timeline.
 
 use super::{Few, Lane, Note, Packet, Role, Step, Timeline, Track};
-use crate::sim::{FxHashMap, HostId, MiddleboxEvent, Proto, SocketId, StateRecord, Trace};
+use crate::sim::{FxHashMap, HostId, MiddleboxEvent, Proto, Records, SocketId, StateRecord, Trace};
 use crate::tcp::{Segment, SeqNum, State, UserCall};
 use crate::time::SimTime;
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -213,7 +213,7 @@ enum Fact {
 type Keyed = (SimTime, usize, Fact);
 
 /// The step made of `facts`, all at one time and lane.
-fn step(facts: &[Keyed], states: &[StateRecord], notes: &mut [Option<Note>]) -> Step {
+fn step(facts: &[Keyed], states: &Records<StateRecord>, notes: &mut [Option<Note>]) -> Step {
     let (at, lane, _) = facts[0];
     let mut s = Step {
         at,
