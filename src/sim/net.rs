@@ -97,14 +97,28 @@ struct Socket {
     tcb: u32,
     local: Option<SocketAddrV4>,
     remote: Option<SocketAddrV4>,
+    parent: Option<SocketId>,
+    /// A listener's or UDP socket's queues, made when first needed: most sockets are
+    /// connections and have none (a socket is 56 bytes, not 144, and drops without a look
+    /// inside two empty queues).
+    queues: Option<Box<Queues>>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Queues {
+    /// Listener: most connections waiting for `accept` plus half-open ones.
     backlog: usize,
     accept_queue: VecDeque<SocketId>,
     /// Listener: children still in SYN-RECEIVED (they count against the backlog).
     half_open: usize,
-    parent: Option<SocketId>,
-    /// A UDP socket: no TCB, a queue of datagrams instead.
-    udp: bool,
+    /// UDP socket: datagrams waiting for `recv_from`.
     dgrams: VecDeque<(SocketAddrV4, Vec<u8>)>,
+}
+
+impl Socket {
+    fn queues(&mut self) -> &mut Queues {
+        self.queues.get_or_insert_with(Box::default)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,7 +181,7 @@ pub struct Net {
     sockets: Vec<Socket>,
     /// The TCBs, by slot: only as many as connections are open at once, so 10 000 short
     /// connections one after another reuse a few slots (a TCB is ≈ 480 bytes; a socket
-    /// without one ≈ 150).
+    /// without one 56).
     tcbs: Vec<Endpoint>,
     /// Slots in `tcbs` free for reuse.
     free_tcbs: Vec<u32>,
@@ -175,7 +189,7 @@ pub struct Net {
     /// the TCB's timers only if it is for this instant. Kept apart from the sockets because
     /// most timer events are stale (an RTO cancelled by the ACK still leaves its event, which
     /// comes due long after, when the socket is cold): 8 bytes per socket stay in cache,
-    /// where checking in the 144-byte socket missed it (5 % of a short-connection run).
+    /// where checking in the socket missed it (5 % of a short-connection run).
     timer_at: Vec<SimTime>,
     /// Demultiplexing by (local, remote) address, keyed by [`addr_key`]; probed per packet,
     /// never iterated.
@@ -304,12 +318,8 @@ impl Net {
             tcb,
             local: None,
             remote: None,
-            backlog: 0,
-            accept_queue: VecDeque::new(),
-            half_open: 0,
             parent,
-            udp: false,
-            dgrams: VecDeque::new(),
+            queues: None,
         });
         self.timer_at.push(NO_DEADLINE);
         self.trace.sockets.push(SocketRecord {
@@ -448,7 +458,7 @@ impl Net {
         self.call(s, UserCall::Listen);
         // Each accepted connection draws its own ISN when its SYN arrives (`spawn_child`).
         self.try_drive(s, |tcb, now, _| tcb.listen(now, SeqNum(0)))?;
-        self.sockets[s.0].backlog = backlog.max(1);
+        self.sockets[s.0].queues().backlog = backlog.max(1);
         self.listeners.insert(addr_key(local), s);
         Ok(())
     }
@@ -478,7 +488,8 @@ impl Net {
 
     /// accept(): take the oldest established connection from a listener.
     pub fn accept(&mut self, listener: SocketId) -> Result<Option<SocketId>, SimError> {
-        Ok(self.sock_mut(listener)?.accept_queue.pop_front())
+        let q = self.sock_mut(listener)?.queues.as_mut();
+        Ok(q.and_then(|q| q.accept_queue.pop_front()))
     }
 
     pub fn send(&mut self, s: SocketId, data: &[u8]) -> Result<(), SimError> {
@@ -898,7 +909,7 @@ impl Net {
         };
         let data = self.trace.packets[id].segment.payload.to_vec();
         let len = data.len();
-        self.sockets[s.0].dgrams.push_back((src, data));
+        self.sockets[s.0].queues().dgrams.push_back((src, data));
         self.pending.push(Notification {
             at: self.now,
             socket: Some(s),
@@ -908,9 +919,7 @@ impl Net {
 
     /// A UDP socket on `host` (unbound until `bind_udp` or the first `send_to`).
     pub fn udp_socket(&mut self, host: HostId) -> SocketId {
-        let s = self.new_socket(host, NO_TCB, None);
-        self.sockets[s.0].udp = true;
-        s
+        self.new_socket(host, NO_TCB, None)
     }
 
     /// bind() for a UDP socket.
@@ -947,7 +956,8 @@ impl Net {
 
     /// recvfrom(): the oldest queued datagram and its sender.
     pub fn recv_from(&mut self, s: SocketId) -> Result<Option<(SocketAddrV4, Vec<u8>)>, SimError> {
-        Ok(self.sock_mut(s)?.dgrams.pop_front())
+        let q = self.sock_mut(s)?.queues.as_mut();
+        Ok(q.and_then(|q| q.dgrams.pop_front()))
     }
 
     fn deliver_segment(&mut self, to: HostId, src: SocketAddrV4, dst: SocketAddrV4, seg: &Segment) {
@@ -977,9 +987,8 @@ impl Net {
     /// A SYN reached a listener: a new TCB in LISTEN takes it, unless the backlog is full
     /// (then the SYN is dropped silently, as Linux does, and the client retries).
     fn spawn_child(&mut self, l: SocketId, src: SocketAddrV4, dst: SocketAddrV4, syn: &Segment) {
-        let half_open = self.sockets[l.0].half_open;
-        let unaccepted = self.sockets[l.0].accept_queue.len();
-        if unaccepted + half_open >= self.sockets[l.0].backlog {
+        let q = self.sockets[l.0].queues();
+        if q.accept_queue.len() + q.half_open >= q.backlog {
             return;
         }
         let host = self.sockets[l.0].host;
@@ -1051,7 +1060,7 @@ impl Net {
 
         if let Some(l) = parent {
             // Keep the listener's count of half-open children true.
-            let k = &mut self.sockets[l.0].half_open;
+            let k = &mut self.sockets[l.0].queues().half_open;
             for t in &self.scratch_transitions {
                 if t.to == State::SynReceived {
                     *k += 1;
@@ -1069,7 +1078,7 @@ impl Net {
         self.scratch_transitions.clear();
         for &e in &self.scratch_events {
             if let (TcpEvent::Connected, Some(l)) = (e, parent) {
-                self.sockets[l.0].accept_queue.push_back(s);
+                self.sockets[l.0].queues().accept_queue.push_back(s);
                 self.pending.push(Notification {
                     at: now,
                     socket: Some(l),
