@@ -10,38 +10,15 @@ use synack::scenario::{build, build_default, Params, ScenarioId};
 use synack::sim::workloads::{bulk, short_connections};
 use synack::time::SimTime;
 
+mod common;
+use common::keep_freed_memory;
+
 /// The simulator benches, run twice: with glibc's defaults, then with freed memory kept.
 fn sim_benches(c: &mut Criterion) {
     sim(c, "sim");
     if keep_freed_memory() {
         sim(c, "sim_memory_kept");
     }
-}
-
-/// glibc gives large freed blocks back to the kernel (munmap, trimming the heap top), so every
-/// iteration of a bench that builds a 30 MB trace and drops it faults ≈ 7 500 fresh pages in
-/// (≈ 3 µs each on this VM: half the short-connection bench's time). A long-running process
-/// keeps reusing its heap, and the browser's wasm memory never shrinks at all, so the second
-/// pass measures the simulator with glibc told to keep what it frees (mallopt(3)).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn keep_freed_memory() -> bool {
-    extern "C" {
-        fn mallopt(param: i32, value: i32) -> i32;
-    }
-    const M_TRIM_THRESHOLD: i32 = -1;
-    const M_TOP_PAD: i32 = -2;
-    const M_MMAP_THRESHOLD: i32 = -3;
-    // SAFETY: mallopt only changes allocator tunables; glibc documents calling it at any time.
-    unsafe {
-        mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1
-            && mallopt(M_TRIM_THRESHOLD, i32::MAX) == 1
-            && mallopt(M_TOP_PAD, 64 << 20) == 1
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn keep_freed_memory() -> bool {
-    false
 }
 
 fn sim(c: &mut Criterion, group: &str) {
