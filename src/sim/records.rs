@@ -49,7 +49,13 @@ impl<T> Records<T> {
     pub fn push(&mut self, item: T) {
         let full = FIRST << self.blocks.len().saturating_sub(1);
         match self.blocks.last_mut() {
-            Some(b) if b.len() < full => b.push(item),
+            Some(b) if b.len() < full => {
+                // A clone's last block holds only what it has: give it its whole size once.
+                if b.len() == b.capacity() {
+                    b.reserve_exact(full - b.len());
+                }
+                b.push(item);
+            }
             _ => {
                 let mut b = Vec::with_capacity(FIRST << self.blocks.len());
                 b.push(item);
@@ -214,5 +220,14 @@ mod tests {
         let caps: Vec<usize> = r.blocks.iter().map(|b| b.capacity()).collect();
         assert!(caps.windows(2).all(|w| w[1] == 2 * w[0]), "{caps:?}");
         assert!(caps.iter().sum::<usize>() < 2 * r.len() + 2 * FIRST);
+        // A clone goes on the same way.
+        let mut c = r.clone();
+        c.push(1);
+        r.push(1);
+        assert_eq!(c, r);
+        assert_eq!(
+            c.blocks.last().map(Vec::capacity),
+            r.blocks.last().map(Vec::capacity)
+        );
     }
 }
