@@ -13,10 +13,13 @@ use std::ops::{Index, IndexMut};
 /// starts at index `FIRST * (2^k - 1)`.
 const FIRST: usize = 32;
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 pub struct Records<T> {
     blocks: Vec<Vec<T>>,
     len: usize,
+    /// Items the last block may still take (a block's size is fixed by its place, whatever
+    /// capacity its `Vec` has).
+    room: usize,
 }
 
 impl<T> Default for Records<T> {
@@ -24,6 +27,29 @@ impl<T> Default for Records<T> {
         Records {
             blocks: Vec::new(),
             len: 0,
+            room: 0,
+        }
+    }
+}
+
+impl<T: Clone> Clone for Records<T> {
+    /// Blocks of the same sizes (a derived clone's would hold only their items, and the next
+    /// push would move the last one's).
+    fn clone(&self) -> Records<T> {
+        let blocks = self
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(k, b)| {
+                let mut c = Vec::with_capacity(FIRST << k);
+                c.extend_from_slice(b);
+                c
+            })
+            .collect();
+        Records {
+            blocks,
+            len: self.len,
+            room: self.room,
         }
     }
 }
@@ -46,23 +72,27 @@ impl<T> Records<T> {
     }
 
     /// Append `item`; nothing already held moves.
+    #[inline]
     pub fn push(&mut self, item: T) {
-        let full = FIRST << self.blocks.len().saturating_sub(1);
         match self.blocks.last_mut() {
-            Some(b) if b.len() < full => {
-                // A clone's last block holds only what it has: give it its whole size once.
-                if b.len() == b.capacity() {
-                    b.reserve_exact(full - b.len());
-                }
+            Some(b) if self.room > 0 => {
                 b.push(item);
+                self.room -= 1;
             }
-            _ => {
-                let mut b = Vec::with_capacity(FIRST << self.blocks.len());
-                b.push(item);
-                self.blocks.push(b);
-            }
+            _ => self.push_block(item),
         }
         self.len += 1;
+    }
+
+    /// [`Records::push`] when the last block is full: a new block, twice its size.
+    #[cold]
+    #[inline(never)]
+    fn push_block(&mut self, item: T) {
+        let size = FIRST << self.blocks.len();
+        let mut b = Vec::with_capacity(size);
+        b.push(item);
+        self.blocks.push(b);
+        self.room = size - 1;
     }
 
     pub fn get(&self, i: usize) -> Option<&T> {
@@ -220,14 +250,21 @@ mod tests {
         let caps: Vec<usize> = r.blocks.iter().map(|b| b.capacity()).collect();
         assert!(caps.windows(2).all(|w| w[1] == 2 * w[0]), "{caps:?}");
         assert!(caps.iter().sum::<usize>() < 2 * r.len() + 2 * FIRST);
-        // A clone goes on the same way.
+        // A clone has blocks of the same sizes and goes on filling them without moving.
         let mut c = r.clone();
-        c.push(1);
-        r.push(1);
+        let at: *const u32 = &c[r.len() - 1];
+        for i in 0..100_000u32 {
+            c.push(i);
+            r.push(i);
+        }
         assert_eq!(c, r);
         assert_eq!(
-            c.blocks.last().map(Vec::capacity),
-            r.blocks.last().map(Vec::capacity)
+            at,
+            &c[r.len() - 100_001] as *const u32,
+            "a cloned item moved"
         );
+        let lens = |x: &Records<u32>| x.blocks.iter().map(Vec::len).collect::<Vec<_>>();
+        assert_eq!(lens(&c), lens(&r));
+        assert!(c.iter().eq(r.iter()));
     }
 }
