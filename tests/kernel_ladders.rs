@@ -219,7 +219,7 @@ fn sim_ladder(trace: &Trace, client: HostId, latency: SimDuration) -> Vec<String
             .map(|(i, p)| {
                 let to_server = p.from == client;
                 let at = if to_server {
-                    p.arrives_at.unwrap_or(p.sent_at + latency)
+                    p.arrives_at().unwrap_or(p.sent_at + latency)
                 } else {
                     p.sent_at
                 };

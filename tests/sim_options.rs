@@ -142,7 +142,7 @@ fn recv_sends_a_window_update_when_the_window_reopens() {
     assert!(update.segment.payload.is_empty());
     assert_eq!(update.segment.window, 4000);
     // The client sends on as soon as it hears it: no zero-window probe was needed.
-    let arrived = update.arrives_at.unwrap();
+    let arrived = update.arrives_at().unwrap();
     assert!(packets
         .iter()
         .any(|p| *p.src.ip() == C && p.sent_at == arrived && !p.segment.payload.is_empty()));

@@ -172,7 +172,7 @@ fn heavy_loss_really_loses_and_repairs() {
         .trace()
         .packets
         .iter()
-        .filter(|p| p.arrives_at.is_none())
+        .filter(|p| p.arrives_at().is_none())
         .count();
     assert!(lost >= 5, "only {lost} packets lost at 30 %");
     assert_eq!(o.delivered, data);

@@ -47,9 +47,9 @@ fn datagrams_arrive_alone_and_lost_ones_stay_lost() {
         "no handshake, no ACK, no retransmission"
     );
     assert!(t.packets.iter().all(|p| p.proto == Proto::Udp));
-    assert!(t.packets[1].arrives_at.is_none());
+    assert!(t.packets[1].arrives_at().is_none());
     assert!(
-        t.packets[3].arrives_at.is_some(),
+        t.packets[3].arrives_at().is_some(),
         "it reached the host, just no socket"
     );
     assert_eq!(t.packets[0].sent_at, SimTime::ZERO);

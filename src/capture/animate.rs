@@ -154,7 +154,7 @@ fn lane_of(ip: Ipv4Addr, role: Role, lanes: &mut Vec<Lane>) -> usize {
         return i;
     }
     lanes.push(Lane {
-        host: HostId(lanes.len()),
+        host: HostId(lanes.len() as u32),
         role,
         ip,
     });

@@ -19,7 +19,16 @@ use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct HostId(pub usize);
+pub struct HostId(pub u32);
+
+impl HostId {
+    /// The host's place in the simulator's list (a `u32` keeps the trace's packet records
+    /// small).
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SocketId(pub usize);
@@ -82,9 +91,9 @@ struct Host {
     isn_queue: VecDeque<SeqNum>,
     /// Segments sent so far (for scripted drops).
     sent: u32,
-    /// Per destination host (`usize::MAX`: none): when this host's interface towards it is
+    /// Per destination host (`u32::MAX`: none): when this host's interface towards it is
     /// free again. A host talks to a few others, so a short list searched in order serves.
-    busy_until: Vec<(usize, SimTime)>,
+    busy_until: Vec<(u32, SimTime)>,
 }
 
 #[derive(Clone, Debug)]
@@ -264,7 +273,7 @@ impl Net {
             sent: 0,
             busy_until: Vec::new(),
         });
-        HostId(self.hosts.len() - 1)
+        HostId(u32::try_from(self.hosts.len() - 1).expect("fewer than 2^32 hosts"))
     }
 
     /// Change the link's behaviour from now on (e.g. scripted drops after the handshake).
@@ -285,20 +294,20 @@ impl Net {
     }
 
     pub fn host_ip(&self, h: HostId) -> Ipv4Addr {
-        self.hosts[h.0].ip
+        self.hosts[h.index()].ip
     }
 
     /// Use `isn` for the next connection this host opens or accepts (instead of a random one).
     pub fn push_isn(&mut self, h: HostId, isn: u32) {
-        self.hosts[h.0].isn_queue.push_back(SeqNum(isn));
+        self.hosts[h.index()].isn_queue.push_back(SeqNum(isn));
     }
 
     pub fn set_next_ephemeral(&mut self, h: HostId, port: u16) {
-        self.hosts[h.0].next_ephemeral = port;
+        self.hosts[h.index()].next_ephemeral = port;
     }
 
     fn next_isn(&mut self, h: HostId) -> SeqNum {
-        match self.hosts[h.0].isn_queue.pop_front() {
+        match self.hosts[h.index()].isn_queue.pop_front() {
             Some(s) => s,
             None => SeqNum(self.rng.next_u32()),
         }
@@ -427,7 +436,7 @@ impl Net {
             // A socket in use keeps its address (bind(2) says EINVAL).
             return Err(crate::tcp::UserError::ConnectionAlreadyExists.into());
         }
-        let addr = SocketAddrV4::new(self.hosts[host.0].ip, port);
+        let addr = SocketAddrV4::new(self.hosts[host.index()].ip, port);
         let taken = self.listeners.contains_key(&addr_key(addr))
             || self
                 .bound
@@ -467,9 +476,9 @@ impl Net {
     pub fn connect(&mut self, s: SocketId, remote: SocketAddrV4) -> Result<(), SimError> {
         let host = self.sock(s)?.host;
         if self.sockets[s.0].local.is_none() {
-            let ip = self.hosts[host.0].ip;
-            let port = self.hosts[host.0].next_ephemeral;
-            self.hosts[host.0].next_ephemeral = port.checked_add(1).unwrap_or(49152);
+            let ip = self.hosts[host.index()].ip;
+            let port = self.hosts[host.index()].next_ephemeral;
+            self.hosts[host.index()].next_ephemeral = port.checked_add(1).unwrap_or(49152);
             self.set_local(s, SocketAddrV4::new(ip, port));
         }
         let local = self.sockets[s.0].local.ok_or(SimError::NoSuchSocket(s))?;
@@ -722,10 +731,10 @@ impl Net {
             .hosts
             .iter()
             .position(|h| h.ip == *dst.ip())
-            .map(HostId)
+            .map(|i| HostId(i as u32))
             .filter(|h| Some(*h) != mb_host);
-        self.hosts[from.0].sent += 1;
-        let nth = self.hosts[from.0].sent;
+        self.hosts[from.index()].sent += 1;
+        let nth = self.hosts[from.index()].sent;
         // Ethernet 14 + IPv4 20 + TCP 20 (+4 MSS option) or UDP 8 + payload.
         let wire = match proto {
             Proto::Tcp => 54 + if seg.mss.is_some() { 4 } else { 0 },
@@ -737,8 +746,8 @@ impl Net {
             // leaves now and leaves every interface as it was: the table need not be touched.
             self.now
         } else {
-            let dest = to.map_or(usize::MAX, |h| h.0);
-            let busy = &mut self.hosts[from.0].busy_until;
+            let dest = to.map_or(u32::MAX, |h| h.0);
+            let busy = &mut self.hosts[from.index()].busy_until;
             let i = match busy.iter().position(|&(d, _)| d == dest) {
                 Some(i) => i,
                 None => {
@@ -779,8 +788,7 @@ impl Net {
         let half = on_wire + SimDuration(self.link.latency.micros() / 2);
         self.trace.packets.push(PacketRecord {
             sent_at: self.now,
-            arrives_at: dropped_by.is_none().then_some(arrive),
-            lost_at: dropped_by.map(|_| half),
+            end: if dropped_by.is_none() { arrive } else { half },
             dropped_by,
             from,
             to,
@@ -819,15 +827,14 @@ impl Net {
                 self.mb_keys.push(key);
                 let i = self.mb_keys.len() - 1;
                 self.schedule(self.now + timeout, Ev::Expire(i));
-                if let Some(at) = self.trace.packets[id].arrives_at {
+                if let Some(at) = self.trace.packets[id].arrives_at() {
                     self.schedule(at, Ev::Deliver(id));
                 }
             }
             Verdict::Unknown => {
                 let p = &mut self.trace.packets[id];
-                let back = p.arrives_at.map_or(SimDuration::ZERO, |a| a - self.now);
-                p.arrives_at = None;
-                p.lost_at = Some(self.now);
+                let back = p.arrives_at().map_or(SimDuration::ZERO, |a| a - self.now);
+                p.end = self.now;
                 p.dropped_by = Some(DropCause::Middlebox);
                 let (src, dst, from) = (p.src, p.dst, p.from);
                 let rst = match on_unknown {
@@ -839,8 +846,7 @@ impl Net {
                         let rid = self.trace.packets.len();
                         self.trace.packets.push(PacketRecord {
                             sent_at: self.now,
-                            arrives_at: Some(self.now + back),
-                            lost_at: None,
+                            end: self.now + back,
                             dropped_by: None,
                             from: mb_host,
                             to: Some(from),
@@ -925,7 +931,7 @@ impl Net {
     /// bind() for a UDP socket.
     pub fn bind_udp(&mut self, s: SocketId, port: u16) -> Result<(), SimError> {
         let host = self.sock(s)?.host;
-        let addr = SocketAddrV4::new(self.hosts[host.0].ip, port);
+        let addr = SocketAddrV4::new(self.hosts[host.index()].ip, port);
         if self.udp_bound.contains_key(&addr_key(addr)) {
             return Err(SimError::AddrInUse(addr));
         }
@@ -939,8 +945,8 @@ impl Net {
     pub fn send_to(&mut self, s: SocketId, dst: SocketAddrV4, data: &[u8]) -> Result<(), SimError> {
         let host = self.sock(s)?.host;
         if self.sockets[s.0].local.is_none() {
-            let port = self.hosts[host.0].next_ephemeral;
-            self.hosts[host.0].next_ephemeral = port.checked_add(1).unwrap_or(49152);
+            let port = self.hosts[host.index()].next_ephemeral;
+            self.hosts[host.index()].next_ephemeral = port.checked_add(1).unwrap_or(49152);
             self.bind_udp(s, port)?;
         }
         let src = self.sockets[s.0].local.ok_or(SimError::NoSuchSocket(s))?;

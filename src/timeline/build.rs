@@ -114,13 +114,13 @@ impl Timeline {
             let idx = packets.len();
             packet_index[trace_idx] = Some(idx);
             facts.push((p.sent_at, from_lane, Fact::Sent(idx)));
-            if let (Some(at), Some(tl)) = (p.arrives_at, to_lane) {
+            if let (Some(at), Some(tl)) = (p.arrives_at(), to_lane) {
                 arrivals.push((at, tl, Fact::Received(idx)));
             }
             packets.push(Packet {
                 sent_at: p.sent_at,
-                arrives_at: p.arrives_at.filter(|_| to_lane.is_some()),
-                lost_at: p.lost_at,
+                arrives_at: p.arrives_at().filter(|_| to_lane.is_some()),
+                lost_at: p.lost_at(),
                 from_lane,
                 to_lane,
                 src: p.src,
