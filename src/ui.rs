@@ -43,7 +43,10 @@ pub fn start() {
     }
 }
 
-/// A panic must never leave a blank page: show what happened and a way back.
+/// A panic must never leave a blank page: show what happened and a way back. This hook runs in
+/// builds with stable Rust (and debug builds); the release wasm built with the pinned nightly
+/// turns panics into bare traps (`panic=immediate-abort`, ARCHITECTURE.md "The small wasm"),
+/// which `static/boot.js` catches and shows in the same banner, without the panic's message.
 fn install_panic_banner() {
     std::panic::set_hook(Box::new(|info| {
         let msg = info.to_string();

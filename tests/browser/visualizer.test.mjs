@@ -319,3 +319,30 @@ test('a bad parameter in the link shows a readable error with ways back, never a
     assertClean();
   }
 });
+
+test('a crash inside the wasm shows the fatal banner with a reload that keeps the address', { timeout: TEST_TIMEOUT }, async (t) => {
+  const hash = 's=http10-vs-11&lang=en';
+  const { page, problems } = await openApp(t, { hash, reducedMotion: 'reduce' });
+  const fatal = page.locator('#fatal');
+  assert.equal(await fatal.isHidden(), true, 'no banner while the app runs');
+  // A real trap in the real module: wasm-bindgen's allocator entry aborts on an impossible
+  // request (a release build's abort, like its panics, is an `unreachable` trap). Run from a
+  // timer, as a crash in an event or frame callback would be, so nothing catches it.
+  await page.evaluate(async () => {
+    const exports = await window.wasmBindings.default();
+    setTimeout(() => exports.__wbindgen_malloc(0xfffffff0, 8));
+  });
+  await fatal.waitFor({ state: 'visible', timeout: TIMEOUT });
+  assert.equal(await fatal.getAttribute('role'), 'alert');
+  const detail = await page.locator('#fatal-detail').textContent();
+  assert.match(detail, /internal error \(RuntimeError: unreachable/, `the banner says what happened; observed ${JSON.stringify(detail)}`);
+  const href = await fatal.locator('a').getAttribute('href');
+  assert.ok(href.endsWith(`#${hash}`), `the reload keeps the scenario and settings in the address; observed ${href}`);
+  assert.equal(problems.pageErrors.length, 1, `the trap is the one page error: ${problems.pageErrors}`);
+  await shot(t, page, 'fatal-banner-en', false);
+  await audit(page, 'fatal banner');
+  await fatal.locator('a').click();
+  await page.locator('[data-testid=app][data-ready="true"]').waitFor({ timeout: TIMEOUT });
+  assert.equal(await page.locator('#fatal').isHidden(), true, 'after the reload the app runs again');
+  assert.match(await page.evaluate(() => location.hash), /s=http10-vs-11/, 'the same scenario');
+});
