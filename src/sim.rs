@@ -16,7 +16,7 @@ mod rng;
 mod trace;
 pub mod workloads;
 
-pub use fxhash::{FxHashMap, FxHasher};
+pub use fxhash::{addr_key, pair_key, FxHasher, KeyMap};
 pub use link::{DropRule, LinkConfig};
 pub use middlebox::{conn_key, ConnKey, MiddleboxConfig, MiddleboxEvent, OnUnknown};
 pub use net::{HostId, Net, Notification, SimError, SockEvent, SocketId};

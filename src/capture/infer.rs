@@ -8,7 +8,7 @@
 //! close come out as FIN-WAIT-1 → CLOSING → TIME-WAIT on both sides, as the kernel did it.
 
 use super::{http_method, Capture};
-use crate::sim::FxHashMap;
+use crate::sim::{pair_key, KeyMap};
 use crate::tcp::{Cause, Flags, Segment, SeqNum, State, UserCall};
 use std::collections::VecDeque;
 use std::net::SocketAddrV4;
@@ -125,11 +125,11 @@ struct Conn {
 }
 
 /// `a` and `b` in a fixed order, so both directions find the same connection.
-fn key(a: SocketAddrV4, b: SocketAddrV4) -> (SocketAddrV4, SocketAddrV4) {
+fn key(a: SocketAddrV4, b: SocketAddrV4) -> u128 {
     if (a.ip(), a.port()) <= (b.ip(), b.port()) {
-        (a, b)
+        pair_key(a, b)
     } else {
-        (b, a)
+        pair_key(b, a)
     }
 }
 
@@ -137,7 +137,7 @@ fn key(a: SocketAddrV4, b: SocketAddrV4) -> (SocketAddrV4, SocketAddrV4) {
 /// reuses a 4-tuple that already saw FIN or RST.
 fn assign(cap: &Capture) -> (Vec<usize>, Vec<usize>) {
     // The 4-tuple's latest connection; per connection its ISN and whether it saw FIN or RST.
-    let mut current: FxHashMap<(SocketAddrV4, SocketAddrV4), usize> = FxHashMap::default();
+    let mut current = KeyMap::default();
     let mut seen: Vec<(SeqNum, bool)> = Vec::new();
     let mut conn_of = Vec::with_capacity(cap.packets.len());
     let mut first_packet = Vec::new();
@@ -145,8 +145,8 @@ fn assign(cap: &Capture) -> (Vec<usize>, Vec<usize>) {
         let f = p.segment.flags;
         let k = key(p.src, p.dst);
         let fresh_syn = f.syn() && !f.ack();
-        let c = match current.get(&k) {
-            Some(&c) if !(fresh_syn && seen[c].1 && seen[c].0 != p.segment.seq) => {
+        let c = match current.get(k).map(|c| c as usize) {
+            Some(c) if !(fresh_syn && seen[c].1 && seen[c].0 != p.segment.seq) => {
                 let (isn, ended) = &mut seen[c];
                 *ended |= f.fin() || f.rst();
                 if fresh_syn {
@@ -158,7 +158,7 @@ fn assign(cap: &Capture) -> (Vec<usize>, Vec<usize>) {
                 let c = first_packet.len();
                 first_packet.push(i);
                 seen.push((p.segment.seq, f.fin() || f.rst()));
-                current.insert(k, c);
+                current.insert(k, c as u64);
                 c
             }
         };

@@ -6,7 +6,7 @@
 use super::error::{ImportError, Position};
 use super::{find_str, split_once_str};
 use super::{CapturedPacket, Sink};
-use crate::sim::FxHashMap;
+use crate::sim::{pair_key, KeyMap};
 use crate::tcp::{Flags, Segment, SeqNum};
 use crate::time::SimDuration;
 use crate::timeline::Timeline;
@@ -102,9 +102,8 @@ struct Dir {
 
 pub fn read(b: &[u8], sink: &mut Sink) -> Result<(), ImportError> {
     let text = String::from_utf8_lossy(b);
-    // Index into `dir_list` by (source, destination); the same map type as `infer`'s, so the
-    // wasm holds one copy of its code.
-    let mut dirs: FxHashMap<(SocketAddrV4, SocketAddrV4), usize> = FxHashMap::default();
+    // Index into `dir_list` by (source, destination).
+    let mut dirs = KeyMap::default();
     let mut dir_list: Vec<Dir> = Vec::new();
     let mut last_ts = 0u64;
     let mut day = 0u64;
@@ -144,12 +143,12 @@ pub fn read(b: &[u8], sink: &mut Sink) -> Result<(), ImportError> {
         };
         last_ts = ts_ns;
         let (fwd_isn, fwd_next) = dirs
-            .get(&(src, dst))
-            .map(|&i| (dir_list[i].isn, dir_list[i].next))
+            .get(pair_key(src, dst))
+            .map(|i| (dir_list[i as usize].isn, dir_list[i as usize].next))
             .unwrap_or_default();
         let (rev_isn, rev_next) = dirs
-            .get(&(dst, src))
-            .map(|&i| (dir_list[i].isn, dir_list[i].next))
+            .get(pair_key(dst, src))
+            .map(|i| (dir_list[i as usize].isn, dir_list[i as usize].next))
             .unwrap_or_default();
         let seq = if raw.flags.syn() {
             raw.seq.map(SeqNum)
@@ -181,10 +180,10 @@ pub fn read(b: &[u8], sink: &mut Sink) -> Result<(), ImportError> {
             mss: raw.mss,
             payload: payload.into(),
         };
-        let d = match dirs.get(&(src, dst)) {
-            Some(&i) => &mut dir_list[i],
+        let d = match dirs.get(pair_key(src, dst)) {
+            Some(i) => &mut dir_list[i as usize],
             None => {
-                dirs.insert((src, dst), dir_list.len());
+                dirs.insert(pair_key(src, dst), dir_list.len() as u64);
                 dir_list.push(Dir::default());
                 dir_list.last_mut().expect("just pushed")
             }

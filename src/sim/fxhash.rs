@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::net::SocketAddrV4;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FxHasher(u64);
@@ -34,12 +35,73 @@ impl Hasher for FxHasher {
     fn write_usize(&mut self, n: usize) {
         self.add(n as u64);
     }
+    fn write_u128(&mut self, n: u128) {
+        self.add(n as u64);
+        self.add((n >> 64) as u64);
+    }
     fn finish(&self) -> u64 {
         self.0
     }
 }
 
-pub type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The one hash table of the program: `u128` keys, `u64` values. Each instantiation of a hash
+/// map is ≈ 2 KB of wasm, so every table (the simulator's demultiplexing, the middlebox's
+/// connections, the timeline's directions, the capture importers' 4-tuples) is this one:
+/// callers pack their keys ([`addr_key`], [`pair_key`]) and keep bigger values in a `Vec`
+/// indexed by the value.
+#[derive(Clone, Debug, Default)]
+pub struct KeyMap(FxHashMap<u128, u64>);
+
+impl KeyMap {
+    #[inline]
+    pub fn get(&self, key: u128) -> Option<u64> {
+        self.0.get(&key).copied()
+    }
+
+    #[inline]
+    pub fn contains(&self, key: u128) -> bool {
+        self.0.contains_key(&key)
+    }
+
+    /// The value before, if any.
+    #[inline]
+    pub fn insert(&mut self, key: u128, value: u64) -> Option<u64> {
+        self.0.insert(key, value)
+    }
+
+    #[inline]
+    pub fn remove(&mut self, key: u128) -> Option<u64> {
+        self.0.remove(&key)
+    }
+
+    /// The key's value, inserting `value` first when there is none.
+    #[inline]
+    pub fn get_or_insert(&mut self, key: u128, value: u64) -> u64 {
+        *self.0.entry(key).or_insert(value)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// An address as one word: the IPv4 address above the port.
+#[inline]
+pub fn addr_key(a: SocketAddrV4) -> u64 {
+    (u64::from(a.ip().to_bits()) << 16) | u64::from(a.port())
+}
+
+/// An ordered pair of addresses as one key.
+#[inline]
+pub fn pair_key(a: SocketAddrV4, b: SocketAddrV4) -> u128 {
+    (u128::from(addr_key(a)) << 64) | u128::from(addr_key(b))
+}
 
 #[cfg(test)]
 mod tests {
@@ -52,5 +114,40 @@ mod tests {
         assert_eq!(b.hash_one((1u64, 2u64)), b.hash_one((1u64, 2u64)));
         assert_ne!(b.hash_one((1u64, 2u64)), b.hash_one((2u64, 1u64)));
         assert_ne!(b.hash_one(80u64), b.hash_one(81u64));
+        assert_eq!(b.hash_one(7u128 << 64 | 9), b.hash_one(7u128 << 64 | 9));
+        assert_ne!(b.hash_one(7u128 << 64 | 9), b.hash_one(9u128 << 64 | 7));
+    }
+
+    #[test]
+    fn keymap_against_std() {
+        let mut m = KeyMap::default();
+        let mut want = std::collections::HashMap::new();
+        let mut rng = crate::sim::Rng::new(3);
+        for i in 0..2000u64 {
+            let k = u128::from(rng.below(64)) << (rng.below(2) * 64) | u128::from(rng.below(4));
+            match rng.below(4) {
+                0 => assert_eq!(m.remove(k), want.remove(&k)),
+                1 => assert_eq!(m.get_or_insert(k, i), *want.entry(k).or_insert(i)),
+                _ => assert_eq!(m.insert(k, i), want.insert(k, i)),
+            }
+            assert_eq!(
+                (m.get(k), m.contains(k)),
+                (want.get(&k).copied(), want.contains_key(&k))
+            );
+            assert_eq!(m.len(), want.len());
+        }
+    }
+
+    #[test]
+    fn address_keys_are_distinct() {
+        use std::net::Ipv4Addr;
+        let a = SocketAddrV4::new(Ipv4Addr::new(10, 0, 0, 1), 80);
+        let b = SocketAddrV4::new(Ipv4Addr::new(10, 0, 0, 2), 80);
+        assert_eq!(addr_key(a), 0x0a00_0001_0050);
+        assert_ne!(pair_key(a, b), pair_key(b, a));
+        assert_eq!(
+            pair_key(a, b),
+            0x0a00_0001_0050u128 << 64 | 0x0a00_0002_0050
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! answers them with a reset — the seed's reason for heartbeats ("most firewalls close
 //! connections that stay inactive for a long time").
 
-use super::fxhash::FxHashMap;
+use super::fxhash::{pair_key, KeyMap};
 use crate::time::{SimDuration, SimTime};
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -50,8 +50,9 @@ pub enum MiddleboxEvent {
 #[derive(Clone, Debug)]
 pub(crate) struct Middlebox {
     pub cfg: MiddleboxConfig,
-    /// Last time each known connection carried a packet.
-    pub conns: FxHashMap<ConnKey, SimTime>,
+    /// Last time each known connection carried a packet (in µs), by `pair_key` of its
+    /// [`ConnKey`].
+    pub conns: KeyMap,
 }
 
 /// The middlebox's verdict on one packet.
@@ -65,34 +66,36 @@ impl Middlebox {
     pub fn new(cfg: MiddleboxConfig) -> Middlebox {
         Middlebox {
             cfg,
-            conns: FxHashMap::default(),
+            conns: KeyMap::default(),
         }
     }
 
     /// Judge a packet at `now`. A SYN (without ACK) opens an entry; anything else passes only
     /// while its connection's entry is younger than the idle timeout, and refreshes it.
     pub fn judge(&mut self, now: SimTime, key: ConnKey, syn_only: bool) -> Verdict {
+        let k = pair_key(key.0, key.1);
         let alive = self
             .conns
-            .get(&key)
-            .is_some_and(|&seen| now < seen + self.cfg.idle_timeout);
+            .get(k)
+            .is_some_and(|seen| now < SimTime(seen) + self.cfg.idle_timeout);
         if alive {
-            self.conns.insert(key, now);
+            self.conns.insert(k, now.0);
             Verdict::Pass { opened: false }
         } else if syn_only {
-            self.conns.insert(key, now);
+            self.conns.insert(k, now.0);
             Verdict::Pass { opened: true }
         } else {
-            self.conns.remove(&key);
+            self.conns.remove(k);
             Verdict::Unknown
         }
     }
 
     /// If `key` has been idle for the whole timeout at `now`, forget it and say so.
     pub fn expire(&mut self, now: SimTime, key: ConnKey) -> bool {
-        match self.conns.get(&key) {
-            Some(&seen) if now >= seen + self.cfg.idle_timeout => {
-                self.conns.remove(&key);
+        let k = pair_key(key.0, key.1);
+        match self.conns.get(k) {
+            Some(seen) if now >= SimTime(seen) + self.cfg.idle_timeout => {
+                self.conns.remove(k);
                 true
             }
             _ => false,

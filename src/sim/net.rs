@@ -1,6 +1,6 @@
 //! The event loop and the socket API.
 
-use super::fxhash::FxHashMap;
+use super::fxhash::{addr_key, pair_key, KeyMap};
 use super::middlebox::{Middlebox, Verdict};
 use super::queue::{Entry, EventQueue};
 use super::Proto;
@@ -202,12 +202,12 @@ pub struct Net {
     timer_at: Vec<SimTime>,
     /// Demultiplexing by (local, remote) address, keyed by [`addr_key`]; probed per packet,
     /// never iterated.
-    connected: FxHashMap<(u64, u64), SocketId>,
-    listeners: FxHashMap<u64, SocketId>,
+    connected: KeyMap,
+    listeners: KeyMap,
     /// Explicitly bound (non-accepted) sockets by local address, for `bind`'s conflict check.
-    bound: FxHashMap<u64, SocketId>,
+    bound: KeyMap,
     /// UDP sockets by local address.
-    udp_bound: FxHashMap<u64, SocketId>,
+    udp_bound: KeyMap,
     /// The latest time in any host's `busy_until`.
     busy_max: SimTime,
     trace: Trace,
@@ -237,10 +237,10 @@ impl Net {
             tcbs: Vec::new(),
             free_tcbs: Vec::new(),
             timer_at: Vec::new(),
-            connected: FxHashMap::default(),
-            listeners: FxHashMap::default(),
-            bound: FxHashMap::default(),
-            udp_bound: FxHashMap::default(),
+            connected: KeyMap::default(),
+            listeners: KeyMap::default(),
+            bound: KeyMap::default(),
+            udp_bound: KeyMap::default(),
             busy_max: SimTime::ZERO,
             trace: Trace::default(),
             pending: Vec::new(),
@@ -437,16 +437,17 @@ impl Net {
             return Err(crate::tcp::UserError::ConnectionAlreadyExists.into());
         }
         let addr = SocketAddrV4::new(self.hosts[host.index()].ip, port);
-        let taken = self.listeners.contains_key(&addr_key(addr))
+        let taken = self.listeners.contains(local_key(addr))
             || self
                 .bound
-                .get(&addr_key(addr))
-                .is_some_and(|&o| o != s && self.state(o) != Some(State::Closed));
+                .get(local_key(addr))
+                .map(sock_id)
+                .is_some_and(|o| o != s && self.state(o) != Some(State::Closed));
         if taken {
             return Err(SimError::AddrInUse(addr));
         }
         self.set_local(s, addr);
-        self.bound.insert(addr_key(addr), s);
+        self.bound.insert(local_key(addr), s.0 as u64);
         Ok(())
     }
 
@@ -468,7 +469,7 @@ impl Net {
         // Each accepted connection draws its own ISN when its SYN arrives (`spawn_child`).
         self.try_drive(s, |tcb, now, _| tcb.listen(now, SeqNum(0)))?;
         self.sockets[s.0].queues().backlog = backlog.max(1);
-        self.listeners.insert(addr_key(local), s);
+        self.listeners.insert(local_key(local), s.0 as u64);
         Ok(())
     }
 
@@ -482,7 +483,7 @@ impl Net {
             self.set_local(s, SocketAddrV4::new(ip, port));
         }
         let local = self.sockets[s.0].local.ok_or(SimError::NoSuchSocket(s))?;
-        if self.connected.contains_key(&conn(local, remote)) {
+        if self.connected.contains(pair_key(local, remote)) {
             return Err(SimError::AddrInUse(local));
         }
         self.sockets[s.0].remote = Some(remote);
@@ -491,7 +492,7 @@ impl Net {
         let iss = self.next_isn(host);
         self.call(s, UserCall::Connect);
         self.try_drive(s, |tcb, now, out| tcb.connect_into(now, iss, out))?;
-        self.connected.insert(conn(local, remote), s);
+        self.connected.insert(pair_key(local, remote), s.0 as u64);
         Ok(())
     }
 
@@ -910,7 +911,7 @@ impl Net {
     /// A datagram reaches its host: queued on the socket bound to its address, or dropped
     /// silently when none is (no ICMP port-unreachable is modelled).
     fn deliver_datagram(&mut self, id: usize, src: SocketAddrV4, dst: SocketAddrV4) {
-        let Some(&s) = self.udp_bound.get(&addr_key(dst)) else {
+        let Some(s) = self.udp_bound.get(local_key(dst)).map(sock_id) else {
             return;
         };
         let data = self.trace.packets[id].segment.payload.to_vec();
@@ -932,12 +933,12 @@ impl Net {
     pub fn bind_udp(&mut self, s: SocketId, port: u16) -> Result<(), SimError> {
         let host = self.sock(s)?.host;
         let addr = SocketAddrV4::new(self.hosts[host.index()].ip, port);
-        if self.udp_bound.contains_key(&addr_key(addr)) {
+        if self.udp_bound.contains(local_key(addr)) {
             return Err(SimError::AddrInUse(addr));
         }
         self.sockets[s.0].local = Some(addr);
         self.trace.sockets[s.0].local = Some(addr);
-        self.udp_bound.insert(addr_key(addr), s);
+        self.udp_bound.insert(local_key(addr), s.0 as u64);
         Ok(())
     }
 
@@ -967,11 +968,11 @@ impl Net {
     }
 
     fn deliver_segment(&mut self, to: HostId, src: SocketAddrV4, dst: SocketAddrV4, seg: &Segment) {
-        if let Some(&s) = self.connected.get(&conn(dst, src)) {
+        if let Some(s) = self.connected.get(pair_key(dst, src)).map(sock_id) {
             self.drive(s, |tcb, now, out| tcb.on_segment_into(now, seg, out));
             return;
         }
-        if let Some(&l) = self.listeners.get(&addr_key(dst)) {
+        if let Some(l) = self.listeners.get(local_key(dst)).map(sock_id) {
             if seg.flags.syn() && !seg.flags.ack() && !seg.flags.rst() {
                 self.spawn_child(l, src, dst, seg);
             } else {
@@ -1006,7 +1007,7 @@ impl Net {
         self.sockets[c.0].remote = Some(src);
         self.trace.sockets[c.0].local = Some(dst);
         self.trace.sockets[c.0].remote = Some(src);
-        self.connected.insert(conn(dst, src), c);
+        self.connected.insert(pair_key(dst, src), c.0 as u64);
         self.drive(c, |tcb, now, out| tcb.on_segment_into(now, syn, out));
     }
 
@@ -1100,13 +1101,13 @@ impl Net {
         self.scratch_events.clear();
         if state == State::Closed || (parent.is_some() && state == State::Listen) {
             if let (Some(l), Some(r)) = (local, remote) {
-                if self.connected.get(&conn(l, r)) == Some(&s) {
-                    self.connected.remove(&conn(l, r));
+                if self.connected.get(pair_key(l, r)) == Some(s.0 as u64) {
+                    self.connected.remove(pair_key(l, r));
                 }
             }
             if let Some(l) = local {
-                if self.listeners.get(&addr_key(l)) == Some(&s) {
-                    self.listeners.remove(&addr_key(l));
+                if self.listeners.get(local_key(l)) == Some(s.0 as u64) {
+                    self.listeners.remove(local_key(l));
                 }
             }
         }
@@ -1119,14 +1120,16 @@ impl Net {
     }
 }
 
-/// An address as one word (IPv4 address above the port), the key of the lookup tables.
-fn addr_key(a: SocketAddrV4) -> u64 {
-    (u64::from(u32::from(*a.ip())) << 16) | u64::from(a.port())
+/// A local address as the key of the listener and bound tables ([`KeyMap`]).
+#[inline]
+fn local_key(a: SocketAddrV4) -> u128 {
+    u128::from(addr_key(a))
 }
 
-/// The demultiplexing key of a connection: (local, remote).
-fn conn(local: SocketAddrV4, remote: SocketAddrV4) -> (u64, u64) {
-    (addr_key(local), addr_key(remote))
+/// A socket id stored as a [`KeyMap`] value.
+#[inline]
+fn sock_id(v: u64) -> SocketId {
+    SocketId(v as usize)
 }
 
 #[cfg(test)]

@@ -92,10 +92,13 @@ fn merge<T: Copy, K: Ord>(a: &[T], b: &[T], out: &mut Vec<T>, key: &impl Fn(&T) 
     out.extend_from_slice(&b[j..]);
 }
 
-/// The one instantiation: index breaks ties, which makes the unstable sort stable.
+/// The one instantiation. The pairs start in index order and the merge is stable, so equal
+/// keys keep it. A merge of natural runs rather than std's `sort_unstable`: callers' data is
+/// mostly in order already, and the quicksort, heapsort and small-sort code std brings is
+/// 5 KB of wasm (1.2 KB gzip).
 #[inline(never)]
-fn sort_pairs(pairs: &mut [(u64, usize)]) {
-    pairs.sort_unstable();
+fn sort_pairs(pairs: &mut Vec<(u64, usize)>) {
+    merge_runs(pairs, |&(k, _)| k);
 }
 
 #[cfg(test)]

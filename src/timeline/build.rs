@@ -1,10 +1,12 @@
 //! Trace → Timeline.
 
 use super::{Few, Lane, Note, Packet, Role, Step, Timeline, Track};
-use crate::sim::{FxHashMap, HostId, MiddleboxEvent, Proto, Records, SocketId, StateRecord, Trace};
+use crate::sim::{
+    pair_key, HostId, KeyMap, MiddleboxEvent, Proto, Records, SocketId, StateRecord, Trace,
+};
 use crate::tcp::{Segment, SeqNum, State, UserCall};
 use crate::time::SimTime;
-use std::net::{Ipv4Addr, SocketAddrV4};
+use std::net::Ipv4Addr;
 
 /// Which simulated host a lane shows, and in what role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +97,9 @@ impl Timeline {
 
         let mut packets = Vec::with_capacity(packet_records.len());
         let mut packet_index = vec![None; packet_records.len()];
-        let mut directions: FxHashMap<u128, Direction> = FxHashMap::default();
+        // Each direction's state, found by its (source, destination) pair.
+        let mut direction_of = KeyMap::default();
+        let mut directions: Vec<Direction> = Vec::new();
         // Arrivals are a run of their own, so that the sends stay one sorted run (see below).
         let mut arrivals = Vec::new();
         for (trace_idx, p) in packet_records.into_iter().enumerate() {
@@ -106,11 +110,13 @@ impl Timeline {
             let seg = &p.segment;
             let tcp = p.proto == Proto::Tcp;
             let synack = seg.flags.syn() && seg.flags.ack();
-            let retransmission = (synack || (tcp && seg.seg_len() > 0))
-                && directions
-                    .entry(direction_key(p.src, p.dst))
-                    .or_default()
-                    .is_retransmission(seg, tcp);
+            let retransmission = (synack || (tcp && seg.seg_len() > 0)) && {
+                let d = direction_of.get_or_insert(pair_key(p.src, p.dst), directions.len() as u64);
+                if d as usize == directions.len() {
+                    directions.push(Direction::default());
+                }
+                directions[d as usize].is_retransmission(seg, tcp)
+            };
             let idx = packets.len();
             packet_index[trace_idx] = Some(idx);
             facts.push((p.sent_at, from_lane, Fact::Sent(idx)));
@@ -247,13 +253,6 @@ struct Direction {
     /// Highest sequence end sent.
     high: Option<SeqNum>,
     synack_seen: bool,
-}
-
-/// Source and destination as one number: the map then compares integers, not addresses octet
-/// by octet.
-fn direction_key(src: SocketAddrV4, dst: SocketAddrV4) -> u128 {
-    let addr = |a: SocketAddrV4| u128::from(a.ip().to_bits()) << 16 | u128::from(a.port());
-    addr(src) << 48 | addr(dst)
 }
 
 impl Direction {
