@@ -346,3 +346,19 @@ test('a crash inside the wasm shows the fatal banner with a reload that keeps th
   assert.equal(await page.locator('#fatal').isHidden(), true, 'after the reload the app runs again');
   assert.match(await page.evaluate(() => location.hash), /s=http10-vs-11/, 'the same scenario');
 });
+
+test('the shipped wasm imports its glue under short names (scripts/shorten-imports.mjs ran) and loads with its SRI hashes', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { page, assertClean } = await openApp(t, { hash: 's=handshake&lang=en', reducedMotion: 'reduce' });
+  const imports = await page.evaluate(async () => {
+    const names = JSON.parse(document.getElementById('synack-boot').textContent);
+    const module = await WebAssembly.compileStreaming(fetch(new URL(names.wasm, document.baseURI)));
+    return WebAssembly.Module.imports(module);
+  });
+  assert.ok(imports.length > 100, `the wasm imports its DOM bindings; observed ${imports.length}`);
+  const long = imports.filter((i) => i.module !== 'w' || !/^[0-9a-z]{1,3}$/.test(i.name));
+  assert.deepEqual(long, [], 'every import is from module "w" with a base-36 name');
+  // The page started, so the browser accepted the rewritten files' integrity hashes.
+  const integrity = await page.evaluate(() => [...document.querySelectorAll('link[integrity]')].map((l) => l.getAttribute('href')));
+  assert.ok(integrity.some((h) => h.endsWith('_bg.wasm')) && integrity.some((h) => /synack-[0-9a-f]+\.js$/.test(h)), `integrity on the wasm and the glue: ${integrity}`);
+  assertClean();
+});
