@@ -54,30 +54,27 @@ type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 #[derive(Clone, Debug, Default)]
 pub struct KeyMap(FxHashMap<u128, u64>);
 
+// Not `#[inline]`: each crate that inlined these would instantiate the table's code again (the
+// capture importers are in the other crate); fat LTO still inlines them where it pays.
 impl KeyMap {
-    #[inline]
     pub fn get(&self, key: u128) -> Option<u64> {
         self.0.get(&key).copied()
     }
 
-    #[inline]
     pub fn contains(&self, key: u128) -> bool {
         self.0.contains_key(&key)
     }
 
     /// The value before, if any.
-    #[inline]
     pub fn insert(&mut self, key: u128, value: u64) -> Option<u64> {
         self.0.insert(key, value)
     }
 
-    #[inline]
     pub fn remove(&mut self, key: u128) -> Option<u64> {
         self.0.remove(&key)
     }
 
     /// The key's value, inserting `value` first when there is none.
-    #[inline]
     pub fn get_or_insert(&mut self, key: u128, value: u64) -> u64 {
         *self.0.entry(key).or_insert(value)
     }
