@@ -159,9 +159,13 @@ function main() {
   if (!dir) fail('no directory: pass one or run as a Trunk hook (TRUNK_STAGING_DIR)');
   const indexPath = path.join(dir, 'index.html');
   let html = fs.readFileSync(indexPath, 'utf8');
-  const boot = html.match(/<script id="?synack-boot"?[^>]*>([^<]*)<\/script>/);
+  // (Minified, the block reads `<script id=synack-boot type=application/json>`; not minified, a
+  // debug build's reads `<script type="application/json" id="synack-boot">`.)
+  const boot = [...html.matchAll(/<script\b([^>]*)>([^<]*)<\/script>/g)].find((m) =>
+    /\sid="?synack-boot"?(\s|$)/.test(m[1]),
+  );
   if (!boot) fail('index.html has no synack-boot block naming the JS and wasm');
-  const names = JSON.parse(boot[1]);
+  const names = JSON.parse(boot[2]);
   const jsPath = path.join(dir, names.js);
   const wasmPath = path.join(dir, names.wasm);
   const wasm = fs.readFileSync(wasmPath);
