@@ -200,8 +200,9 @@ pub struct Net {
     /// comes due long after, when the socket is cold): 8 bytes per socket stay in cache,
     /// where checking in the socket missed it (5 % of a short-connection run).
     timer_at: Vec<SimTime>,
-    /// Demultiplexing by (local, remote) address, keyed by [`addr_key`]; probed per packet,
-    /// never iterated.
+    /// Demultiplexing by (local, remote) address, keyed by [`pair_key`] (the listener and bound
+    /// tables by the local address alone, [`local_key`]); values are socket ids. Probed per
+    /// packet, never iterated.
     connected: KeyMap,
     listeners: KeyMap,
     /// Explicitly bound (non-accepted) sockets by local address, for `bind`'s conflict check.
