@@ -166,6 +166,10 @@ test('dense ladder: a packet without a label is reached by keyboard and pointer 
     id = await page.evaluate(() => document.activeElement.id);
   }
   assert.ok(!labelled.has(id), `↓ reaches a packet whose label gave way (${id})`);
+  // Focus moves first; the label comes with the render that follows (a frame later under load).
+  await page
+    .waitForFunction(() => document.activeElement?.querySelector('[data-testid=packet-label]'), null, { timeout: UI_TIMEOUT })
+    .catch(() => {}); // the assertion below says what is missing
   const focused = await page.evaluate(() => {
     const g = document.activeElement;
     return {
