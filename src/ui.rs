@@ -45,7 +45,7 @@ pub fn start() {
 /// A panic must never leave a blank page: show what happened and a way back. This hook exists
 /// in builds with stable Rust (and debug builds); the release wasm built with the pinned nightly
 /// turns panics into bare traps (`panic=immediate-abort`, ARCHITECTURE.md "The small wasm"), no
-/// hook would ever run (leaving it out saves 0.7 KB gzip), and `static/boot.js` shows the trap
+/// hook would ever run (leaving it out saves 0.6 KB gzip), and `static/boot.js` shows the trap
 /// in the same banner, without the panic's message.
 #[cfg(not(panic = "immediate-abort"))]
 fn install_panic_banner() {

@@ -8,7 +8,7 @@
 //! close come out as FIN-WAIT-1 → CLOSING → TIME-WAIT on both sides, as the kernel did it.
 
 use super::{http_method, Capture};
-use crate::sim::{pair_key, KeyMap};
+use crate::sim::{conn_key, pair_key, KeyMap};
 use crate::tcp::{Cause, Flags, Segment, SeqNum, State, UserCall};
 use std::collections::VecDeque;
 use std::net::SocketAddrV4;
@@ -124,13 +124,11 @@ struct Conn {
     info: Connection,
 }
 
-/// `a` and `b` in a fixed order, so both directions find the same connection.
+/// `a` and `b` in a fixed order (the middlebox's [`conn_key`]), so both directions find the
+/// same connection.
 fn key(a: SocketAddrV4, b: SocketAddrV4) -> u128 {
-    if (a.ip(), a.port()) <= (b.ip(), b.port()) {
-        pair_key(a, b)
-    } else {
-        pair_key(b, a)
-    }
+    let (x, y) = conn_key(a, b);
+    pair_key(x, y)
 }
 
 /// Which connection each packet belongs to: by 4-tuple, a new connection when a fresh SYN
